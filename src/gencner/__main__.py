@@ -1,0 +1,3 @@
+from gencner.cli import main
+
+raise SystemExit(main())
