@@ -1,0 +1,32 @@
+"""Losses of a training step (protocol §5.7). Pure functions on logits in the batch layout."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from gencner.data.batching import IGNORE
+
+
+def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean token-level CE over the target indices (padding = IGNORE)."""
+    return F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=IGNORE)
+
+
+def distillation(
+    student_logits: torch.Tensor, teacher_logits: torch.Tensor, mask: torch.Tensor, temperature: float = 1.0
+) -> torch.Tensor:
+    """KL(p_teacher ‖ p_student) at the decoder steps in `mask`, over the teacher's support.
+
+    The teacher's output space [positions | EOS | old types] is a prefix of the student's, so the student
+    is renormalised over the first V_t entries. With temperature T both distributions are softened by T and
+    the loss is scaled by T² (Hinton et al.) so that its gradients keep their size as T changes:
+        KD = T² · mean over masked steps of Σ_v p_t(v) · (log p_t(v) − log p_s(v))
+    Masked-out entries carry a large finite negative score in both models, hence zero probability and
+    no NaN."""
+    support = teacher_logits.size(-1)
+    log_s = (student_logits[..., :support] / temperature).log_softmax(dim=-1)
+    log_t = (teacher_logits.float() / temperature).log_softmax(dim=-1)
+    kl = F.kl_div(log_s, log_t, log_target=True, reduction="none").sum(dim=-1)
+    weight = mask.float()
+    return (kl * weight).sum() / weight.sum().clamp(min=1.0) * temperature**2

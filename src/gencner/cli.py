@@ -1,0 +1,40 @@
+"""`gencner <command> [--conf DIR] key=value ...`. Parses, dispatches, turns user errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from gencner.errors import GencnerError
+
+# command → (module under gencner.commands, one-line help)
+COMMANDS = {
+    "stream": ("stream", "print the task stream a configuration trains on (JSON on stdout)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gencner", description="Continual NER by generating entity triplets with BART.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, (_, help_text) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("--conf", default=None, help="configuration folder (default: the repository's conf/)")
+        cmd.add_argument("overrides", nargs="*", metavar="key=value", help="group choices and config overrides")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(f"gencner.commands.{COMMANDS[args.command][0]}")
+    try:
+        return module.run(args.overrides, args.conf)
+    except GencnerError as exc:
+        print(f"gencner {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # `gencner stream | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print(f"gencner {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""One module per `gencner` command; cli.py only parses and dispatches."""

@@ -1,0 +1,64 @@
+"""The DataModule of one step: encoded training examples (gold, or [pseudo; gold] targets) and dev
+sentences. The runner builds a new one for every task (pseudo-labels change between tasks)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import lightning as L
+import torch
+from torch.utils.data import DataLoader
+
+from gencner.data.batching import Collator, Example, encode_examples
+from gencner.data.sampling import LengthBucketSampler
+from gencner.data.schema import Sentence
+
+
+class StepDataModule(L.LightningDataModule):
+    def __init__(
+        self,
+        model,  # NerModel: tokenizer, output space and type ids
+        train: Sequence[Example],
+        dev: Sequence[Sentence],
+        batch_size: int,
+        eval_batch_size: int,
+        seed: int,
+        num_workers: int = 0,
+        length_bucketing: bool = False,
+    ):
+        super().__init__()
+        self.batch_size = batch_size
+        self.eval_batch_size = eval_batch_size
+        self.seed = seed
+        self.num_workers = num_workers
+        self.length_bucketing = length_bucketing
+        encoder, space, type_ids = model.source_encoder(), model.space, model.type_ids
+        self.train_items, self.train_truncation = encode_examples(train, encoder, space, type_ids)
+        self.dev_items, self.dev_truncation = encode_examples([Example(s) for s in dev], encoder, space, type_ids)
+        self.collate = Collator(model.tokenizer.pad_token_id, space)
+
+    def truncation(self) -> dict:
+        return {"train": self.train_truncation.to_dict(), "dev": self.dev_truncation.to_dict()}
+
+    def _generator(self) -> torch.Generator:
+        return torch.Generator().manual_seed(self.seed)
+
+    def train_dataloader(self) -> DataLoader:
+        if self.length_bucketing:
+            lengths = [len(it.source.ids) + len(it.target) for it in self.train_items]
+            sampler = LengthBucketSampler(lengths, self.batch_size, self._generator())
+            return DataLoader(self.train_items, batch_sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
+        return DataLoader(
+            self.train_items,
+            batch_size=self.batch_size,
+            shuffle=True,
+            generator=self._generator(),
+            collate_fn=self.collate,
+            num_workers=self.num_workers,
+        )
+
+    def val_dataloader(self) -> DataLoader:
+        ordered = sorted(self.dev_items, key=lambda it: len(it.source.ids))  # less padding when decoding
+        return DataLoader(ordered, batch_size=self.eval_batch_size, shuffle=False, collate_fn=self.collate, num_workers=self.num_workers)
+
+

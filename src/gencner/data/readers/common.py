@@ -1,0 +1,78 @@
+"""What every reader shares: numbered lines, span de-duplication, and the sentence list it returns.
+
+The repair and drop reasons below are the exact strings that appear in a ``ReadReport``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from gencner.data.schema import ReadReport, Sentence, Span
+from gencner.errors import DataError, GencnerError
+
+REPAIR_DUPLICATE = "duplicate entity (same start, end and type) removed"
+DROP_EMPTY = "empty sentence (no words) dropped"
+DROP_BIBLE = "sentence of a pt/ document dropped (the Bible portion carries no named entities)"
+
+
+def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a UTF-8 text file as (1-based number, text without the line ending).
+
+    Decoding line by line lets a bad byte be reported with its line number."""
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        raise DataError(path, None, f"cannot open the file ({err.strerror or err})") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise DataError(path, number, f"not valid UTF-8 ({err.reason} at byte {err.start})") from None
+            yield number, text.rstrip("\r\n")
+
+
+def check_words_writable(sentence: Sentence, separators: str) -> None:
+    """Writers refuse words the format could not give back unchanged: empty words and words holding
+    one of the format's ``separators`` (jsonl splits ``text`` on spaces, column files on spaces/tabs)."""
+    for word in sentence.tokens:
+        if word == "" or any(c in separators for c in word):
+            raise GencnerError(
+                f"sentence {sentence.idx} ({sentence.origin or 'no origin'}): the word {word!r} is empty or "
+                "holds a separator, so the file could not be read back with the same word indices"
+            )
+
+
+class SentenceCollector:
+    """Collects a reader's sentences: de-duplicates spans, drops empty sentences (counted), numbers
+    the kept ones by their position, and records the split in the report."""
+
+    def __init__(self, report: ReadReport):
+        self.report = report
+        self.sentences: list[Sentence] = []
+
+    def add(
+        self, tokens: Sequence[str], spans: Iterable[Span], origin: str, task_id: int | None = None
+    ) -> None:
+        if not tokens:
+            self.report.drop(DROP_EMPTY, origin)
+            return
+        unique = self._dedupe(spans, origin)
+        sentence = Sentence(tuple(tokens), unique, len(self.sentences), origin, task_id)
+        self.sentences.append(sentence)
+
+    def _dedupe(self, spans: Iterable[Span], origin: str) -> tuple[Span, ...]:
+        seen: set[Span] = set()
+        unique = []
+        for span in spans:
+            if span in seen:
+                self.report.repair(REPAIR_DUPLICATE, origin)
+                continue
+            seen.add(span)
+            unique.append(span)
+        return tuple(unique)
+
+    def finish(self, split: str) -> list[Sentence]:
+        self.report.record_split(split, self.sentences)
+        return self.sentences

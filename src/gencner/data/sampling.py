@@ -1,0 +1,30 @@
+"""Length-bucketed batches: sentences of similar length share a batch, so little compute is spent on
+padding. Batch contents are drawn within buckets and the batch order is shuffled, both from a seeded
+generator, so a run is reproducible and every example is seen once per epoch."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import torch
+from torch.utils.data import Sampler
+
+
+class LengthBucketSampler(Sampler[list[int]]):
+    def __init__(self, lengths: Sequence[int], batch_size: int, generator: torch.Generator, bucket_batches: int = 50):
+        self.lengths = list(lengths)
+        self.batch_size = batch_size
+        self.generator = generator
+        self.bucket_size = batch_size * bucket_batches
+
+    def __len__(self) -> int:
+        return (len(self.lengths) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self) -> Iterator[list[int]]:
+        order = torch.randperm(len(self.lengths), generator=self.generator).tolist()
+        batches = []
+        for i in range(0, len(order), self.bucket_size):
+            bucket = sorted(order[i : i + self.bucket_size], key=lambda j: self.lengths[j])
+            batches += [bucket[k : k + self.batch_size] for k in range(0, len(bucket), self.batch_size)]
+        for b in torch.randperm(len(batches), generator=self.generator).tolist():
+            yield batches[b]

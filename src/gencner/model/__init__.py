@@ -1,0 +1,1 @@
+"""The pointer BART model: tokenizer handling, architecture, constrained decoding, saving/loading."""

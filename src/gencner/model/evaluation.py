@@ -1,0 +1,26 @@
+"""Score decoded triplets against gold: exact match on (start, end, type) over a chosen set of types."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from gencner.data.encoding import Triplet
+from gencner.data.schema import Sentence
+from gencner.metrics import SpanF1
+
+
+def restrict(triplets: Sequence[Triplet], types: set[str]) -> list[Triplet]:
+    """Predictions of types outside the scored set are out of scope (e.g. old types on a task's dev set)."""
+    return [t for t in triplets if t.span.type in types]
+
+
+def score(predictions: Sequence[Sequence[Triplet]], sentences: Sequence[Sentence], types: Sequence[str]) -> dict:
+    """SpanF1.compute() over `types`: gold is the sentences' spans of those types (nothing is dropped from
+    the gold side: entities lost to source truncation count as misses)."""
+    wanted = set(types)
+    metric = SpanF1(list(types))
+    metric.update(
+        [[t.span for t in restrict(p, wanted)] for p in predictions],
+        [[s for s in sent.spans if s.type in wanted] for sent in sentences],
+    )
+    return metric.compute()

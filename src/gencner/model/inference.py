@@ -1,0 +1,115 @@
+"""Decode sentences into scored triplets: used for evaluation, pseudo-labelling and `gencner predict`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import torch
+
+from gencner.data.batching import Collator, EncodedExample, Example, encode_examples, to_device
+from gencner.data.encoding import Parsed, Triplet, parse_indices
+from gencner.data.schema import Sentence
+from gencner.metrics.overlap import resolve_overlaps
+from gencner.model.decoding import greedy_decode, max_lengths
+from gencner.model.factory import NerModel
+
+
+@dataclass
+class DecodeReport:
+    """What decoding produced besides triplets: nothing is dropped without being counted."""
+
+    sentences: int = 0
+    triplets: int = 0
+    malformed: Counter = field(default_factory=Counter)
+    truncated_outputs: int = 0  # no EOS within the length limit
+    overlaps_dropped: int = 0  # flat data: less confident overlapping predictions
+    truncated_sources: int = 0  # sentences longer than the model's source length
+
+    def add(self, other: "DecodeReport") -> None:
+        self.sentences += other.sentences
+        self.triplets += other.triplets
+        self.malformed.update(other.malformed)
+        self.truncated_outputs += other.truncated_outputs
+        self.overlaps_dropped += other.overlaps_dropped
+        self.truncated_sources += other.truncated_sources
+
+    def to_dict(self) -> dict:
+        return {
+            "sentences": self.sentences,
+            "triplets": self.triplets,
+            "malformed": dict(self.malformed),
+            "truncated_outputs": self.truncated_outputs,
+            "overlaps_dropped": self.overlaps_dropped,
+            "truncated_sources": self.truncated_sources,
+        }
+
+
+def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Triplet]:
+    """Count a parsed output into `report`; in flat data keep the most confident of overlapping triplets."""
+    report.sentences += 1
+    report.malformed.update(parsed.malformed)
+    report.truncated_outputs += int(parsed.truncated)
+    triplets = parsed.triplets
+    if flat and len(triplets) > 1:
+        by_span = {t.span: t for t in sorted(triplets, key=lambda t: t.confidence)}  # most confident last wins
+        kept, dropped = resolve_overlaps((t.span, t.confidence) for t in triplets)
+        report.overlaps_dropped += dropped
+        triplets = [by_span[s] for s in kept]
+    report.triplets += len(triplets)
+    return triplets
+
+
+@torch.no_grad()
+def decode_batch(model: NerModel, batch: dict, flat: bool, report: DecodeReport) -> list[list[Triplet]]:
+    """Triplets for each sentence of a collated batch (tensors already on the model's device)."""
+    net = model.net
+    settings = model.decoding
+    limits = max_lengths(batch["src_mask"], settings["max_length_base"], settings["max_length_ratio"])
+    out = greedy_decode(
+        net, batch["src_ids"], batch["src_mask"], batch["word_mask"], model.start_id, limits, settings["constrained"]
+    )
+    length = batch["src_ids"].size(1)
+    space = model.space
+    results = []
+    for row, source in enumerate(batch["sources"]):
+        emitted = [int(i) for i in out.indices[row].tolist() if i >= 0]
+        canonical = [space.from_batch(i, length) for i in emitted]
+        parsed = parse_indices(canonical, out.probs[row, : len(emitted)].tolist(), source, space, model.types)
+        report.truncated_sources += int(source.truncated)
+        results.append(finish_parse(parsed, flat, report))
+    return results
+
+
+def batches_by_length(encoded: Sequence[EncodedExample], batch_size: int) -> list[list[EncodedExample]]:
+    """Sorted by source length so that a batch pads little; predictions are mapped back by position."""
+    ordered = sorted(encoded, key=lambda e: len(e.source.ids))
+    return [ordered[i : i + batch_size] for i in range(0, len(ordered), batch_size)]
+
+
+def predict_sentences(
+    model: NerModel,
+    sentences: Sequence[Sentence],
+    batch_size: int = 64,
+    flat: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> tuple[list[list[Triplet]], DecodeReport]:
+    """Decode every sentence (in eval mode, on the model's device); results in input order."""
+    was_training = model.net.training
+    model.net.eval()
+    device = next(model.net.parameters()).device
+    encoded, _ = encode_examples([Example(s) for s in sentences], model.source_encoder(), model.space, model.type_ids)
+    collate = Collator(model.tokenizer.pad_token_id, model.space)
+    report = DecodeReport()
+    results: list[list[Triplet]] = [[] for _ in sentences]
+    for chunk in batches_by_length(encoded, batch_size):
+        batch = to_device(collate(chunk), device)
+        for item, triplets in zip(chunk, decode_batch(model, batch, flat, report)):
+            results[item.position] = triplets
+        if on_batch:
+            on_batch(len(chunk))
+    model.net.train(was_training)
+    return results, report
+
+

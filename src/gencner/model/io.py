@@ -1,0 +1,71 @@
+"""Save and load a NerModel as a Hugging Face-style folder:
+
+  config.json, model.safetensors   the BART (BartModel.save_pretrained; loadable by transformers alone)
+  pointer_head.safetensors         the pointer MLP and the type-token ids
+  tokenizer.json, ...              the tokenizer with its type tokens
+  gencner.json                     the type inventory, type names, source length, decoding settings
+
+Loading uses safetensors only (no pickle); a truncated or altered file gives a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gencner import __version__
+from gencner.atomic import folder, write_json
+from gencner.errors import GencnerError
+from gencner.model.factory import NerModel
+from gencner.model.pointer import PointerBart
+
+META = "gencner.json"
+HEAD = "pointer_head.safetensors"
+
+
+def save_model(model: NerModel, path: str | Path) -> Path:
+    from safetensors.torch import save_file
+
+    with folder(path) as tmp:
+        model.net.bart.save_pretrained(tmp, safe_serialization=True)
+        head = {f"encoder_mlp.{k}": v.contiguous().cpu() for k, v in model.net.encoder_mlp.state_dict().items()}
+        head["type_token_ids"] = model.net.type_token_ids.cpu()
+        save_file(head, str(tmp / HEAD))
+        model.tokenizer.save_pretrained(tmp)
+        write_json(tmp / META, {
+            "gencner_version": __version__,
+            "types": list(model.types),
+            "type_names": dict(model.type_names),
+            "n_positions": model.net.n_positions,
+            "max_source_tokens": model.max_source_tokens,
+            "eos_token_id": model.net.eos_token_id,
+            "decoding": dict(model.decoding),
+        })
+    return Path(path)
+
+
+def load_model(path: str | Path, device: str = "cpu") -> NerModel:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BartModel
+
+    path = Path(path)
+    meta_file = path / META
+    if not meta_file.is_file():
+        raise GencnerError(f"{path} is not a saved gencner model (no {META}); train one with `gencner train`")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        bart = BartModel.from_pretrained(path)
+        head = load_file(str(path / HEAD))
+    except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
+        raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
+    net = PointerBart(bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"])
+    mlp = {k.removeprefix("encoder_mlp."): v for k, v in head.items() if k.startswith("encoder_mlp.")}
+    try:
+        net.encoder_mlp.load_state_dict(mlp)
+    except RuntimeError as exc:
+        raise GencnerError(f"{path / HEAD}: does not match the model: {str(exc).splitlines()[0]}") from None
+    if len(meta["types"]) != net.n_types:
+        raise GencnerError(f"{path}: {META} lists {len(meta['types'])} types but the head has {net.n_types}")
+    model = NerModel(net.to(device), tokenizer, list(meta["types"]), dict(meta["type_names"]), meta["max_source_tokens"], dict(meta["decoding"]))
+    return model
