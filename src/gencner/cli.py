@@ -11,6 +11,7 @@ from gencner.errors import GencnerError
 # command → (module under gencner.commands, one-line help)
 COMMANDS = {
     "stream": ("stream", "print the task stream a configuration trains on (JSON on stdout)"),
+    "train": ("train", "train one stream (one method, permutation and seed) into runs/<name>/"),
 }
 
 

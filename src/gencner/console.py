@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 console = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr; yields `advance(n)`. Silent when stderr is not a terminal."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n=1: progress.advance(task, n)
 
 
 def _total(counts: dict[str, int]) -> str:
@@ -49,4 +62,36 @@ def report_table(report: dict) -> Table | None:
     table.add_column("first places")
     for kind, reason, count in rows:
         table.add_row(kind, reason, str(count), ", ".join(report.get("examples", {}).get(reason, [])[:3]))
+    return table
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{100 * value:.2f}"
+
+
+def matrix_table(results: dict, title: str = "") -> Table:
+    """SpanKL's printout: rows = after step k, columns = tasks in stream order, then Micro/Macro-F1
+    (and the upper bound and gap when known); a last row with each task's forgetting (BI)."""
+    tasks = results.get("tasks", [])
+    upper = results.get("upper_bound", {}).get("macro_f1")
+    name = f"{results.get('method', '')} · {results.get('dataset', '')} · {results.get('setting', '')} · perm {results.get('permutation', '')}"
+    table = Table(title=f"{name}{' · ' + title if title else ''}", header_style="bold")
+    table.add_column("after")
+    for task in tasks:
+        table.add_column(task, justify="right")
+    for column in ("Micro-F1", "Macro-F1") + (("upper", "gap") if upper else ()):
+        table.add_column(column, justify="right", style="bold" if column == "Macro-F1" else None)
+    for k, row in enumerate(results.get("matrix", [])):
+        if results.get("single_step"):
+            table.add_row("offline", *[_pct(v) for v in row], _pct(results["micro_f1"][0]), _pct(results["macro_f1"][0]))
+            continue
+        cells = [_pct(v) for v in row] + [""] * (len(tasks) - len(row))
+        extra = [_pct(results["micro_f1"][k]), _pct(results["macro_f1"][k])]
+        if upper:
+            extra += [_pct(upper[k]) if k < len(upper) else "", _pct(results["gap"][k]) if k < len(results.get("gap", [])) else ""]
+        table.add_row(f"step {k + 1}", *cells, *extra)
+    bi = results.get("forgetting", {}).get("backward_interference") or []
+    if len(results.get("matrix", [])) > 1 and not results.get("single_step"):
+        mean = results["forgetting"].get("mean_backward_interference")
+        table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", *([""] * 2 if upper else []), style="dim")
     return table

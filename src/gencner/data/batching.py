@@ -1,5 +1,4 @@
-"""Examples → tensors. An example is a sentence with its target spans in target order; the first
-`n_pseudo` of them are the teacher's pseudo triplets (the positions where distillation applies)."""
+"""Examples → tensors: encoded sources, pointer targets in the batch layout, distillation masks."""
 
 from __future__ import annotations
 
@@ -16,9 +15,16 @@ IGNORE = -100
 
 @dataclass(frozen=True)
 class Example:
+    """A sentence and its target spans in target order; `pseudo[i]` marks target i as a teacher's pseudo
+    triplet (distillation applies at those decoder steps)."""
+
     sentence: Sentence
     targets: tuple[Span, ...] = ()
-    n_pseudo: int = 0
+    pseudo: tuple[bool, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.pseudo and len(self.pseudo) != len(self.targets):
+            raise ValueError("Example.pseudo must flag every target")
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class EncodedExample:
     position: int  # index into the example list (to map predictions back)
     source: EncodedSource
     target: tuple[int, ...]  # canonical indices, EOS last
-    n_pseudo_tokens: int  # leading target tokens that come from pseudo triplets
+    kd_tokens: tuple[bool, ...]  # per target index: it belongs to a pseudo triplet
     gold: tuple[Span, ...] = ()  # the sentence's gold spans (for scoring; untruncated)
 
 
@@ -53,15 +59,23 @@ def encode_examples(
     out = []
     for pos, (example, source) in enumerate(zip(examples, sources)):
         target, lost = target_indices(example.targets, source, space, type_ids)
-        lost_pseudo = sum(1 for s in example.targets[: example.n_pseudo] if s.end > source.kept_words)
         if source.truncated:
             report.sentences += 1
             report.words += source.n_words - source.kept_words
             report.target_entities += lost
             report.examples.append(example.sentence.origin)
-        n_pseudo_tokens = 3 * (example.n_pseudo - lost_pseudo)
-        out.append(EncodedExample(pos, source, tuple(target), n_pseudo_tokens, example.sentence.spans))
+        out.append(EncodedExample(pos, source, tuple(target), kd_flags(example, source), example.sentence.spans))
     return out, report
+
+
+def kd_flags(example: Example, source: EncodedSource) -> tuple[bool, ...]:
+    """One flag per target index (three per kept triplet, then EOS=False), matching target_indices."""
+    pseudo = example.pseudo or (False,) * len(example.targets)
+    flags: list[bool] = []
+    for span, is_pseudo in zip(example.targets, pseudo):
+        if span.end <= source.kept_words:
+            flags += [is_pseudo] * 3
+    return tuple(flags) + (False,)
 
 
 class Collator:
@@ -83,7 +97,7 @@ class Collator:
             src_ids[row, : len(it.source.ids)] = torch.tensor(it.source.ids)
             word_mask[row, list(it.source.word_starts)] = True
             targets[row, : len(it.target)] = torch.tensor([self.space.to_batch(i, length) for i in it.target])
-            kd_mask[row, : it.n_pseudo_tokens] = True
+            kd_mask[row, : len(it.kd_tokens)] = torch.tensor(it.kd_tokens)
         return {
             "src_ids": src_ids,
             "src_mask": (src_ids != self.pad_id).long(),

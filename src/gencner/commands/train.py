@@ -1,0 +1,21 @@
+"""`gencner train key=value ...`: train one stream (one method, permutation and seed) into runs/<name>/.
+With setting=offline this is a single ordinary training run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gencner.config import load_config
+from gencner.console import console, matrix_table
+from gencner.naming import run_name
+from gencner.runner import Runner
+
+
+def run(overrides: list[str], conf: str | None = None) -> int:
+    cfg = load_config(overrides, conf)
+    run_dir = Path(cfg.output_dir) / run_name(cfg)
+    console.print(f"[bold]gencner train[/] → {run_dir}")
+    results = Runner(cfg, run_dir).run()
+    console.print(matrix_table(results, title="final"))
+    console.print(f"results: {run_dir / 'results.json'}")
+    return 0

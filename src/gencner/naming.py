@@ -1,0 +1,24 @@
+"""Run folder names: readable, and different whenever the things that change results differ."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from gencner.config import to_container
+
+
+def config_digest(cfg: Any, groups: tuple[str, ...] = ("dataset", "setting", "model", "method", "trainer")) -> str:
+    """8 hex digits over the groups that change results (not the logger, not the run name)."""
+    data = to_container(cfg)
+    relevant = {g: data[g] for g in groups} | {"seed": data["seed"], "permutation": data["permutation"]}
+    relevant["trainer"] = {k: v for k, v in relevant.get("trainer", {}).items() if k != "progress"}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def run_name(cfg: Any, method: str | None = None) -> str:
+    if cfg.name:
+        return str(cfg.name)
+    method = method or cfg.method.name
+    return f"{cfg.dataset.name}-{cfg.setting.name}-{method}-{cfg.model.name}-p{cfg.permutation}-s{cfg.seed}"

@@ -1,0 +1,172 @@
+"""The continual-learning loop, top to bottom (protocol §5). For every step of the stream:
+
+  1. the student = the previous step's best weights + the new type tokens (step 1: a fresh model);
+  2. the teacher = a frozen copy of that student that sees only the old types (methods that use one);
+  3. task-level callbacks build the step's targets (gold, or [pseudo; gold]) and its datamodule;
+  4. a fresh Trainer fits a StepModule (CE + λ·KD), the best dev epoch's weights are put back;
+  5. the step is tested on the setting's test set(s): one row of the result matrix;
+  6. model and result are written atomically: a rerun skips finished steps (resume)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import lightning as L
+import torch
+
+from gencner.atomic import write_json
+from gencner.cl.callbacks import CLCallback, FrozenTeacherCheck, GoldTargets, NonFiniteLossGuard, PseudoLabels
+from gencner.cl.context import TaskContext
+from gencner.cl.module import StepModule
+from gencner.cl.results import load_step_results, step_dir, summarise, write_step
+from gencner.cl.selection import BestWeights
+from gencner.config import to_container
+from gencner.console import console, matrix_table
+from gencner.data.corpus import load_corpus
+from gencner.data.datamodule import StepDataModule
+from gencner.data.schema import Corpus
+from gencner.data.stream_config import stream_from_config
+from gencner.data.streams import Stream, TaskStep
+from gencner.data.summary import stream_summary
+from gencner.errors import GencnerError
+from gencner.evaluate import evaluate_step, write_decoded_sample
+from gencner.model.factory import NerModel, build_model
+from gencner.model.io import load_model, save_model
+from gencner.trainer import make_trainer, run_device
+
+
+def uses_teacher(method: Any) -> bool:
+    return bool(method.pseudo_labels or method.distill)
+
+
+def task_callbacks(cfg: Any, cumulative: bool) -> list[CLCallback]:
+    callbacks: list[CLCallback] = [GoldTargets()]
+    if cfg.method.pseudo_labels and not cumulative:
+        m = cfg.method
+        callbacks.append(PseudoLabels(m.threshold_quantile, m.target_order, cfg.trainer.eval_batch_size, cfg.dataset.flat))
+    return callbacks
+
+
+def check_same_config(run_dir: Path, config: dict) -> None:
+    """A run folder belongs to one configuration: resuming with another would mix results."""
+    path = run_dir / "config.json"
+    if path.is_file():
+        import json
+
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        ignore = {"trainer": {"progress"}}
+        if _strip(saved, ignore) != _strip(config, ignore):
+            raise GencnerError(f"{run_dir} holds a run with a different configuration; choose another name= or delete the folder")
+    write_json(path, config)
+
+
+def _strip(config: dict, ignore: dict) -> dict:
+    out = {k: v for k, v in config.items() if k != "name"}
+    for group, keys in ignore.items():
+        out[group] = {k: v for k, v in out.get(group, {}).items() if k not in keys}
+    return out
+
+
+class Runner:
+    def __init__(self, cfg: Any, run_dir: Path, cumulative: bool | None = None, loggers: Sequence = (), extra_callbacks: Sequence[CLCallback] = ()):
+        self.cfg = cfg
+        self.run_dir = Path(run_dir)
+        self.cumulative = cfg.setting.cumulative if cumulative is None else cumulative
+        self.loggers = list(loggers)
+        self.callbacks = task_callbacks(cfg, self.cumulative) + list(extra_callbacks)
+
+    def header(self, stream: Stream, corpus: Corpus) -> dict:
+        return {
+            "run_dir": str(self.run_dir),
+            "method": "non-cl" if self.cumulative and not self.cfg.setting.cumulative else self.cfg.method.name,
+            "dataset": stream.dataset,
+            "setting": stream.setting,
+            "cumulative": self.cumulative,
+            "permutation": stream.permutation,
+            "seed": self.cfg.seed,
+            "model": self.cfg.model.name,
+            "tasks": [name for name, _ in stream.tasks],
+            "task_types": [list(types) for _, types in stream.tasks],
+            "n_steps": len(stream.steps),
+            "single_step": bool(self.cfg.setting.single_step),
+        }
+
+    def run(self, upper: dict | None = None) -> dict:
+        cfg = self.cfg
+        check_same_config(self.run_dir, to_container(cfg) | {"cumulative_run": self.cumulative})
+        corpus = load_corpus(cfg.dataset)
+        stream = stream_from_config(cfg, corpus, cumulative=self.cumulative)
+        write_json(self.run_dir / "stream.json", stream_summary(stream, corpus.report))
+        header = self.header(stream, corpus)
+        done = load_step_results(self.run_dir)
+        model = self.resume_model(done, corpus)
+        for step in stream.steps[len(done):]:
+            if not step.train:
+                raise GencnerError(f"step {step.step} ({step.task_name}) has no training sentence in {stream.setting}")
+            done.append(self.run_step(step, model, corpus))
+            console.print(matrix_table(summarise(done, header), title=f"after step {step.step}"))
+        results = summarise(done, header, upper)
+        write_json(self.run_dir / "results.json", results)
+        return results
+
+    def resume_model(self, done: list[dict], corpus: Corpus) -> NerModel:
+        if done:
+            last = done[-1]["step"]
+            console.print(f"resuming {self.run_dir} after step {last}")
+            return load_model(step_dir(self.run_dir, last) / "model")
+        words = [w for s in corpus.train for w in s.tokens]
+        return build_model(self.cfg.model, words, dict(self.cfg.dataset.type_names), self.cfg.seed)
+
+    def run_step(self, step: TaskStep, model: NerModel, corpus: Corpus) -> dict:
+        cfg = self.cfg
+        L.seed_everything(cfg.seed * 1000 + step.step, workers=True, verbose=False)
+        n_old = len(model.types)
+        model.add_types(step.new_types)
+        teacher = None
+        if uses_teacher(cfg.method) and not self.cumulative and n_old > 0:
+            teacher = model.frozen_copy(n_types=n_old)
+        ctx = TaskContext(cfg, step, corpus, model, teacher, step_dir(self.run_dir, step.step))
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        for callback in self.callbacks:
+            callback.before_task(ctx)
+        timings["targets_s"] = time.perf_counter() - started
+        if ctx.datamodule is None:
+            ctx.datamodule = self.datamodule(ctx)
+        started = time.perf_counter()
+        best = self.fit(ctx)
+        timings["fit_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        record = evaluate_step(ctx, run_device(cfg.trainer))
+        timings["test_s"] = time.perf_counter() - started
+        record.update(ctx.record)
+        record["dev"] = {"best_epoch": best.best_epoch, "best_score": best.best_score, "history": best.history}
+        record["truncation"] = ctx.datamodule.truncation()
+        record["timings"] = timings
+        for callback in self.callbacks:
+            callback.after_task(ctx)
+        save_model(model, ctx.step_dir / "model")
+        write_decoded_sample(ctx, ctx.step_dir / "decoded_sample.txt")
+        write_step(self.run_dir, record)
+        return record
+
+    def datamodule(self, ctx: TaskContext) -> StepDataModule:
+        t = self.cfg.trainer
+        return StepDataModule(ctx.model, ctx.examples, ctx.step.dev, t.batch_size, t.eval_batch_size,
+                              self.cfg.seed * 1000 + ctx.step.step, t.num_workers, t.length_bucketing)
+
+    def fit(self, ctx: TaskContext) -> BestWeights:
+        cfg = self.cfg
+        m, t = cfg.method, cfg.trainer
+        kd = {"weight": m.kd_weight if m.distill else 0.0, "temperature": m.kd_temperature, "positions": m.kd_positions}
+        optim = {"lr": t.lr, "weight_decay": t.weight_decay, "warmup_ratio": t.warmup_ratio, "fused": True}
+        dev_tasks = [task for task in ctx.step.tasks_so_far if set(task[1]) <= set(ctx.step.label_types)]
+        module = StepModule(ctx.model, optim, dev_tasks, ctx.teacher, kd, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/")
+        best = BestWeights(t.select)
+        callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step)] + list(self.callbacks)
+        trainer = make_trainer(t, ctx.step_dir, callbacks, self.loggers)
+        trainer.fit(module, ctx.datamodule)
+        ctx.model.net.to(run_device(t))
+        return best

@@ -1,0 +1,61 @@
+"""A fresh Lightning Trainer per step (a second fit on a used Trainer silently trains nothing)."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+import lightning as L
+import torch
+
+from gencner.console import console
+
+
+def run_device(t: Any) -> str:
+    if t.accelerator in ("gpu", "cuda") or (t.accelerator == "auto" and torch.cuda.is_available()):
+        return "cuda"
+    return "cpu"
+
+
+def quiet_lightning() -> None:
+    """Keep the console for gencner's own progress and tables: Lightning's start-up banners, tips and
+    the expected warnings (a teacher in eval mode, a custom batch transfer) are noise in a CL run."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Writing model shards" at every step's save
+    for name in ("lightning.pytorch", "lightning.fabric", "lightning", "pytorch_lightning"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for pattern in (
+        ".*does not have many workers.*",
+        ".*overridden `transfer_batch_to_device`.*",
+        ".*modules in eval mode.*",
+        ".*LeafSpec.*",
+        ".*litlogger.*",
+        ".*is an invalid version and will not be supported.*",
+    ):
+        warnings.filterwarnings("ignore", message=pattern)
+
+
+def make_trainer(t: Any, root: Path, callbacks: Sequence[L.Callback], loggers: Sequence[Any]) -> L.Trainer:
+    quiet_lightning()
+    show_progress = bool(t.progress) and console.is_terminal
+    bars = [L.pytorch.callbacks.RichProgressBar(leave=False)] if show_progress else []
+    return L.Trainer(
+        accelerator=t.accelerator,
+        devices=t.devices,
+        strategy=t.strategy,
+        precision=t.precision,
+        max_epochs=t.max_epochs,
+        gradient_clip_val=t.gradient_clip or None,
+        deterministic=t.deterministic,
+        enable_checkpointing=False,
+        num_sanity_val_steps=0,
+        logger=list(loggers) or False,
+        callbacks=list(callbacks) + bars,
+        default_root_dir=str(root),
+        enable_model_summary=False,
+        enable_progress_bar=show_progress,
+        log_every_n_steps=10,
+    )
