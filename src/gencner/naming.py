@@ -22,3 +22,11 @@ def run_name(cfg: Any, method: str | None = None) -> str:
         return str(cfg.name)
     method = method or cfg.method.name
     return f"{cfg.dataset.name}-{cfg.setting.name}-{method}-{cfg.model.name}-p{cfg.permutation}-s{cfg.seed}"
+
+
+def pretrained_cache(cfg: Any) -> str:
+    """The denoised base model depends only on the corpus, the architecture and the seed."""
+    data = to_container(cfg)
+    relevant = {"dataset": data["dataset"], "model": data["model"], "seed": data["seed"]}
+    digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
+    return f"{cfg.dataset.name}-{cfg.model.name}-s{cfg.seed}-{digest}"

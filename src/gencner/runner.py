@@ -32,8 +32,10 @@ from gencner.data.streams import Stream, TaskStep
 from gencner.data.summary import stream_summary
 from gencner.errors import GencnerError
 from gencner.evaluate import evaluate_step, write_decoded_sample
-from gencner.model.factory import NerModel, build_model
+from gencner.model.factory import NerModel
 from gencner.model.io import load_model, save_model
+from gencner.model.pretraining import base_model
+from gencner.naming import pretrained_cache
 from gencner.trainer import make_trainer, run_device
 
 
@@ -116,8 +118,8 @@ class Runner:
             last = done[-1]["step"]
             console.print(f"resuming {self.run_dir} after step {last}")
             return load_model(step_dir(self.run_dir, last) / "model")
-        words = [w for s in corpus.train for w in s.tokens]
-        return build_model(self.cfg.model, words, dict(self.cfg.dataset.type_names), self.cfg.seed)
+        cache = Path(self.cfg.output_dir) / "_pretrained" / pretrained_cache(self.cfg)
+        return base_model(self.cfg, corpus.train, cache)
 
     def run_step(self, step: TaskStep, model: NerModel, corpus: Corpus) -> dict:
         cfg = self.cfg

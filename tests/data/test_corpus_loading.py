@@ -119,8 +119,8 @@ def test_overlapping_gold_is_kept_when_the_dataset_is_not_flat(tmp_path):
 
 
 def test_overlap_repair_runs_after_the_type_restriction(tmp_path):
-    # Without ORG in the tasks, PER and LOC no longer collide with it: only PER [1,2) vs LOC [2,4)? No:
-    # they do not overlap, so nothing is repaired and nothing of PER/LOC is lost.
+    # Without ORG in the tasks nothing collides with ORG any more: PER [1, 2) and LOC [2, 4) only touch,
+    # so no PER or LOC entity may be lost to the repair.
     corpus = load_corpus(load_config([*_overlapping_spankl(tmp_path), "dataset.tasks=[[PER],[LOC]]"]).dataset)
     assert spans(corpus.train)[0] == (Span(1, 2, "PER"), Span(2, 4, "LOC"), Span(4, 5, "LOC"))
     assert not corpus.report.repairs

@@ -27,7 +27,11 @@ GROUPS = ("dataset", "setting", "model", "method", "trainer", "logger")
 def conf_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The conf/ folder: an explicit path, else $GENCNER_CONF, else the repository's conf/ (the package
     is installed from a checkout), else ./conf."""
-    candidates = [explicit, os.environ.get("GENCNER_CONF"), Path(__file__).resolve().parents[3] / "conf", "conf"]
+    if explicit is not None:
+        if not (Path(explicit) / "config.yaml").is_file():
+            raise ConfigError(f"--conf {explicit}: no config.yaml in that folder")
+        return Path(explicit)
+    candidates = [os.environ.get("GENCNER_CONF"), Path(__file__).resolve().parents[3] / "conf", "conf"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "config.yaml").is_file():
             return Path(candidate)

@@ -80,7 +80,9 @@ class SettingConfig:
 @dataclass
 class ModelConfig:
     """The pointer BART. `pretrained` names a checkpoint (hub name or folder); otherwise the architecture
-    below is built with random weights and a byte-level BPE tokenizer is trained on the corpus."""
+    below is built with random weights and a byte-level BPE tokenizer is trained on the corpus, and
+    `denoise_epochs` > 0 first pretrains it as BART is pretrained (text infilling on the training
+    sentences, no labels), once per corpus and architecture (cached under <output_dir>/_pretrained/)."""
 
     name: str = "tiny"
     pretrained: Optional[str] = None
@@ -93,6 +95,8 @@ class ModelConfig:
     ffn_dim: int = 256
     dropout: float = 0.1
     max_positions: int = 256
+    denoise_epochs: int = 0
+    denoise_lr: float = 1e-3
     max_source_tokens: int = 250
     constrained: bool = True
     beam_size: int = 1

@@ -35,6 +35,8 @@ def validate(cfg: Any, root: Path | None = None) -> None:
         one_of("dataset.schema", data.schema, HUB_SCHEMAS)
         if not data.source:
             raise ConfigError("dataset.source is required for dataset.format=hub (a hub name or a local folder)")
+    if data.format == "synthetic":
+        _validate_synthetic(data.synthetic)
     _validate_tasks(data.tasks, data.task_names)
     _validate_permutations(data.permutations, len(data.tasks), cfg.permutation)
     setting = cfg.setting
@@ -57,6 +59,14 @@ def validate(cfg: Any, root: Path | None = None) -> None:
     one_of("logger.mode", cfg.logger.mode, WANDB_MODES)
     if cfg.model.beam_size < 1:
         raise ConfigError(f"model.beam_size={cfg.model.beam_size} must be ≥ 1")
+
+
+def _validate_synthetic(s: Any) -> None:
+    for split in ("train", "dev", "test"):
+        if getattr(s, split) < 1:
+            raise ConfigError(f"dataset.synthetic.{split}={getattr(s, split)} must be ≥ 1")
+    if not 0.0 <= s.empty_fraction <= 1.0:
+        raise ConfigError(f"dataset.synthetic.empty_fraction={s.empty_fraction} must lie in [0, 1]")
 
 
 def _validate_tasks(tasks: list, task_names: list) -> None:

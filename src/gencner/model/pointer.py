@@ -91,8 +91,23 @@ class PointerBart(nn.Module):
         them) initialised with the rows of `init` (the mean of each name's piece embeddings)."""
         needed = max(token_ids) + 1
         if needed > self.embed_tokens.num_embeddings:
-            self.bart.resize_token_embeddings(needed, mean_resizing=False)
+            self._grow_embeddings(needed)
         weight = self.embed_tokens.weight
         weight[torch.tensor(token_ids, device=weight.device)] = init.to(weight)
         ids = torch.cat([self.type_token_ids, self.type_token_ids.new_tensor(token_ids)])
         self.type_token_ids = ids
+
+    def _grow_embeddings(self, size: int) -> None:
+        """A new, larger Parameter shared by every module that held the old one. (Resizing the old
+        Parameter in place, as resize_token_embeddings does, breaks autograd once it has been trained:
+        its gradient accumulator keeps the old shape.)"""
+        old = self.embed_tokens.weight
+        grown = torch.empty(size, old.size(1), dtype=old.dtype, device=old.device)
+        grown[: old.size(0)] = old.detach()
+        grown[old.size(0) :] = old.detach().mean(dim=0)  # overwritten by the caller's initialisation
+        parameter = nn.Parameter(grown, requires_grad=old.requires_grad)
+        for module in self.bart.modules():
+            if isinstance(module, nn.Embedding) and module.weight is old:
+                module.weight = parameter
+                module.num_embeddings = size
+        self.bart.config.vocab_size = size

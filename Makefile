@@ -1,0 +1,50 @@
+# gencner: the two commands a newcomer needs are `make experiment` and `make test`; both install first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# A CPU build of torch from this pin; on a GPU box install your CUDA build into the venv first
+# (`make install TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cu128"`).
+TORCH ?= torch==2.13.0
+
+SETTING ?= split-all
+DATASET ?= synthetic
+MODEL ?= tiny
+METHOD ?= gencner
+PERMS ?= 0
+SEEDS ?= 1
+ARGS ?=
+
+.PHONY: help install test test-fast experiment stream bench clean
+
+help:
+	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD=gencner PERMS=0 SEEDS=1 ARGS='key=value ...']"
+	@echo "make test       run the test suite (installs first)"
+	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"
+	@echo "make stream     print the task stream of SETTING/DATASET"
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+experiment: install
+	$(BIN)/gencner experiment setting=$(SETTING) dataset=$(DATASET) model=$(MODEL) method=$(METHOD) \
+		--perms $(PERMS) --seeds $(SEEDS) $(ARGS)
+
+stream: install
+	$(BIN)/gencner stream setting=$(SETTING) dataset=$(DATASET) $(ARGS)
+
+bench: install
+	$(BIN)/gencner bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis src/*.egg-info
