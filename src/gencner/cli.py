@@ -12,6 +12,8 @@ from gencner.errors import GencnerError
 COMMANDS = {
     "stream": ("stream", "print the task stream a configuration trains on (JSON on stdout)"),
     "train": ("train", "train one stream (one method, permutation and seed) into runs/<name>/"),
+    "experiment": ("experiment", "a method and its non-CL upper bound over permutations and seeds"),
+    "predict": ("predict", "tag raw sentences with a saved model (jsonl with confidences)"),
 }
 
 
@@ -22,14 +24,18 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("--conf", default=None, help="configuration folder (default: the repository's conf/)")
         cmd.add_argument("overrides", nargs="*", metavar="key=value", help="group choices and config overrides")
+        module = importlib.import_module(f"gencner.commands.{COMMANDS[name][0]}")
+        if hasattr(module, "add_arguments"):
+            module.add_arguments(cmd)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module = importlib.import_module(f"gencner.commands.{COMMANDS[args.command][0]}")
+    extra = {k: v for k, v in vars(args).items() if k not in ("command", "overrides", "conf")}
     try:
-        return module.run(args.overrides, args.conf)
+        return module.run(args.overrides, args.conf, **extra)
     except GencnerError as exc:
         print(f"gencner {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -95,3 +95,28 @@ def matrix_table(results: dict, title: str = "") -> Table:
         mean = results["forgetting"].get("mean_backward_interference")
         table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", *([""] * 2 if upper else []), style="dim")
     return table
+
+
+def _mean_pm(mean: list, std: list, k: int) -> str:
+    if k >= len(mean):
+        return ""
+    return f"{100 * mean[k]:.2f} ± {100 * std[k]:.2f}" if std else _pct(mean[k])
+
+
+def experiment_table(summary: dict) -> Table:
+    """Published CNER tables' layout: rows = steps, Macro-F1 mean ± std over permutations and seeds,
+    next to the non-CL upper bound and the gap."""
+    n = len(summary["runs"])
+    table = Table(title=f"{summary['method']} · {summary['dataset']} · {summary['setting']} · {n} runs (mean ± std)", header_style="bold")
+    for column in ("step", "Macro-F1", "Micro-F1", "non-CL", "gap"):
+        table.add_column(column, justify="right")
+    upper = summary.get("upper_bound", {})
+    for k in range(len(summary["macro_f1"])):
+        table.add_row(
+            str(k + 1),
+            _mean_pm(summary["macro_f1"], summary["macro_f1_std"], k),
+            _mean_pm(summary["micro_f1"], summary["micro_f1_std"], k),
+            _mean_pm(upper.get("macro_f1", []), upper.get("macro_f1_std", []), k),
+            _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
+        )
+    return table

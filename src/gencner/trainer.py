@@ -30,7 +30,7 @@ def quiet_lightning() -> None:
     for pattern in (
         ".*does not have many workers.*",
         ".*overridden `transfer_batch_to_device`.*",
-        ".*modules in eval mode.*",
+        ".*in eval mode at the start of training.*",
         ".*LeafSpec.*",
         ".*litlogger.*",
         ".*is an invalid version and will not be supported.*",

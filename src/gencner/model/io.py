@@ -47,6 +47,9 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     from transformers import AutoTokenizer, BartModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" for every step's model
 
     path = Path(path)
     meta_file = path / META

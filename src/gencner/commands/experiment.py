@@ -1,0 +1,38 @@
+"""`gencner experiment [--perms 0 1 | all] [--seeds 1 2] key=value ...`: a method and its non-CL upper
+bound over task orders and seeds; `make experiment` calls this."""
+
+from __future__ import annotations
+
+from gencner.config import load_config
+from gencner.errors import ConfigError
+
+
+def parse_ints(values: list[str], name: str, available: int | None = None) -> list[int]:
+    """"0 1", "0,1" and "all" (every permutation of the dataset) are accepted."""
+    items = [v for value in values for v in value.replace(",", " ").split()]
+    if items == ["all"] and available is not None:
+        return list(range(available))
+    try:
+        return [int(v) for v in items]
+    except ValueError:
+        raise ConfigError(f"--{name} takes whole numbers{' or all' if available else ''}, got {' '.join(values)}") from None
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--perms", nargs="+", default=None, help="permutation indices, or 'all' (default: permutation=)")
+    parser.add_argument("--seeds", nargs="+", default=None, help="seeds (default: seed=)")
+    parser.add_argument("--no-upper", action="store_true", help="skip the non-CL upper bound")
+
+
+def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, no_upper: bool = False) -> int:
+    cfg = load_config(overrides, conf)
+    n_perms = max(len(cfg.dataset.permutations), 1)
+    perm_list = parse_ints(perms, "perms", n_perms) if perms else [cfg.permutation]
+    seed_list = parse_ints(seeds, "seeds") if seeds else [cfg.seed]
+    for perm in perm_list:
+        if not 0 <= perm < n_perms:
+            raise ConfigError(f"--perms {perm} is out of range; this dataset has permutations 0..{n_perms - 1}")
+    from gencner.experiment import run_experiment  # heavy (torch, Lightning): only when running
+
+    run_experiment(cfg, perm_list, seed_list, with_upper=not no_upper)
+    return 0
