@@ -28,7 +28,7 @@ def upper_bound_dir(cfg: Any) -> Path:
     return Path(cfg.output_dir) / "_upper" / name
 
 
-def run_one(cfg: Any, folder: Path, with_upper: bool, loggers_for=None) -> dict:
+def run_one(cfg: Any, folder: Path, with_upper: bool) -> dict:
     upper = None
     if with_upper and not cfg.setting.cumulative and not cfg.setting.single_step:
         upper_dir = upper_bound_dir(cfg)
@@ -38,9 +38,9 @@ def run_one(cfg: Any, folder: Path, with_upper: bool, loggers_for=None) -> dict:
             console.print(f"upper bound: reusing {upper_dir}")
         else:
             console.print(f"[bold]upper bound (non-CL)[/] → {upper_dir}")
-            upper = Runner(cfg, upper_dir, cumulative=True, loggers=loggers_for("upper") if loggers_for else ()).run()
+            upper = Runner(cfg, upper_dir, cumulative=True).run()
     console.print(f"[bold]{cfg.method.name}[/] → {folder}")
-    return Runner(cfg, folder, loggers=loggers_for("method") if loggers_for else ()).run(upper)
+    return Runner(cfg, folder).run(upper)
 
 
 def _stat(runs: Sequence[dict], key: str) -> tuple[list[float], list[float]]:
@@ -84,16 +84,18 @@ def _mean_forgetting(runs: Sequence[dict]) -> dict:
     return out
 
 
-def run_experiment(cfg: Any, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True, loggers_for=None) -> dict:
+def run_experiment(cfg: Any, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     name = experiment_name(cfg)
     root = Path(cfg.output_dir) / name
+    if cfg.logger.group is None:  # one W&B group per experiment: its runs and their upper bounds
+        cfg.logger.group = name
     started = time.perf_counter()
     results = []
     for perm in perms:
         for seed in seeds:
             cfg.permutation, cfg.seed = perm, seed
             folder = root / "runs" / f"p{perm}-s{seed}"
-            results.append(run_one(cfg, folder, with_upper, loggers_for))
+            results.append(run_one(cfg, folder, with_upper))
     summary = aggregate(name, results)
     summary["config"] = to_container(cfg)
     summary["seconds"] = time.perf_counter() - started

@@ -23,7 +23,7 @@ from gencner.cl.module import StepModule
 from gencner.cl.results import load_step_results, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
 from gencner.config import to_container
-from gencner.console import console, matrix_table
+from gencner.console import console, matrix_table, stream_table
 from gencner.data.corpus import load_corpus
 from gencner.data.datamodule import StepDataModule
 from gencner.data.schema import Corpus
@@ -36,6 +36,7 @@ from gencner.model.factory import NerModel
 from gencner.model.io import load_model, save_model
 from gencner.model.pretraining import base_model
 from gencner.naming import pretrained_cache
+from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
 
 
@@ -65,18 +66,18 @@ def check_same_config(run_dir: Path, config: dict) -> None:
 
 
 def _strip(config: dict, ignore: dict) -> dict:
-    out = {k: v for k, v in config.items() if k != "name"}
+    out = {k: v for k, v in config.items() if k not in ("name", "logger")}  # where metrics go does not change them
     for group, keys in ignore.items():
         out[group] = {k: v for k, v in out.get(group, {}).items() if k not in keys}
     return out
 
 
 class Runner:
-    def __init__(self, cfg: Any, run_dir: Path, cumulative: bool | None = None, loggers: Sequence = (), extra_callbacks: Sequence[CLCallback] = ()):
+    def __init__(self, cfg: Any, run_dir: Path, cumulative: bool | None = None, extra_callbacks: Sequence[CLCallback] = ()):
         self.cfg = cfg
         self.run_dir = Path(run_dir)
         self.cumulative = cfg.setting.cumulative if cumulative is None else cumulative
-        self.loggers = list(loggers)
+        self.tracker: Tracker = Tracker()
         self.callbacks = task_callbacks(cfg, self.cumulative) + list(extra_callbacks)
 
     def header(self, stream: Stream, corpus: Corpus) -> dict:
@@ -97,20 +98,28 @@ class Runner:
 
     def run(self, upper: dict | None = None) -> dict:
         cfg = self.cfg
-        check_same_config(self.run_dir, to_container(cfg) | {"cumulative_run": self.cumulative})
+        config = to_container(cfg) | {"cumulative_run": self.cumulative}
+        check_same_config(self.run_dir, config)
         corpus = load_corpus(cfg.dataset)
         stream = stream_from_config(cfg, corpus, cumulative=self.cumulative)
-        write_json(self.run_dir / "stream.json", stream_summary(stream, corpus.report))
+        summary = stream_summary(stream, corpus.report)
+        write_json(self.run_dir / "stream.json", summary)
+        console.print(stream_table(summary))
         header = self.header(stream, corpus)
+        self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if self.cumulative else "cl", config,
+                                    upper["macro_f1"] if upper else None)
         done = load_step_results(self.run_dir)
         model = self.resume_model(done, corpus)
         for step in stream.steps[len(done):]:
             if not step.train:
                 raise GencnerError(f"step {step.step} ({step.task_name}) has no training sentence in {stream.setting}")
             done.append(self.run_step(step, model, corpus))
-            console.print(matrix_table(summarise(done, header), title=f"after step {step.step}"))
+            partial = summarise(done, header, upper)
+            self.tracker.log_step(partial)
+            console.print(matrix_table(partial, title=f"after step {step.step}"))
         results = summarise(done, header, upper)
         write_json(self.run_dir / "results.json", results)
+        self.tracker.finish(results)
         return results
 
     def resume_model(self, done: list[dict], corpus: Corpus) -> NerModel:
@@ -168,7 +177,7 @@ class Runner:
         module = StepModule(ctx.model, optim, dev_tasks, ctx.teacher, kd, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/")
         best = BestWeights(t.select)
         callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step)] + list(self.callbacks)
-        trainer = make_trainer(t, ctx.step_dir, callbacks, self.loggers)
+        trainer = make_trainer(t, ctx.step_dir, callbacks, self.tracker.loggers())
         trainer.fit(module, ctx.datamodule)
         ctx.model.net.to(run_device(t))
         return best

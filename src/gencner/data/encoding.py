@@ -104,6 +104,8 @@ def target_indices(
     out: list[int] = []
     lost = 0
     for span in spans:
+        if span.type not in type_ids:
+            raise ValueError(f"target type {span.type!r} is not among the model's types {sorted(type_ids)}")
         if span.end > source.kept_words:
             lost += 1
             continue

@@ -1,0 +1,135 @@
+"""Where a run's metrics go besides runs/: nowhere, a CSV file, or Weights & Biases.
+
+One tracker per run (a CL run, or its upper bound), shared by every step's Trainer:
+  - Lightning's per-step curves arrive namespaced `s{k}/...` (the module's log prefix);
+  - after each step the tracker logs the cross-step metrics on their own axis `cl/step`: Macro-F1,
+    Micro-F1, per-task F1, forgetting, the upper bound's Macro-F1 as a reference series and the gap,
+    thresholds and pseudo-label counts/precision per type;
+  - at the end: the matrix as a table and the final numbers in the run summary.
+W&B is offline unless logger.mode=online, so nothing needs an account or a network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from gencner.atomic import write_text
+
+
+def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dict[str, float]:
+    """The cross-step metrics of the last finished step of `results` (a results.json dict)."""
+    k = len(results["matrix"])
+    if k == 0:
+        return {}
+    i = k - 1
+    out: dict[str, float] = {"cl/step": k, "cl/macro_f1": results["macro_f1"][i], "cl/micro_f1": results["micro_f1"][i]}
+    for task, f1 in zip(results["tasks"], results["matrix"][i]):
+        out[f"cl/task_f1/{task}"] = f1
+    if results.get("forgetting", {}).get("mean") is not None:
+        out["cl/forgetting"] = results["forgetting"]["mean"]
+    if reference is not None and i < len(reference):
+        out["cl/upper_macro_f1"] = reference[i]
+        out["cl/gap"] = reference[i] - results["macro_f1"][i]
+    for kind, tau in (results.get("thresholds") or [{}] * k)[i].items():
+        out[f"cl/threshold/{kind}"] = tau
+    pseudo = (results.get("pseudo") or [None] * k)[i] or {}
+    for kind, counts in pseudo.get("counts", {}).items():
+        out[f"cl/pseudo_kept/{kind}"] = counts["kept"]
+    for kind, quality in pseudo.get("quality_kept", {}).items():
+        if quality["precision"] is not None:
+            out[f"cl/pseudo_precision/{kind}"] = quality["precision"]
+    return out
+
+
+class Tracker:
+    """No tracking beyond runs/ (logger=none)."""
+
+    def loggers(self) -> list:
+        return []
+
+    def log_step(self, results: dict) -> None:
+        pass
+
+    def finish(self, results: dict) -> None:
+        pass
+
+
+class CsvTracker(Tracker):
+    """Lightning's per-step curves in <run>/logs/metrics.csv (cross-step numbers are in results.json)."""
+
+    def __init__(self, run_dir: Path):
+        from lightning.pytorch.loggers import CSVLogger
+
+        self.logger = CSVLogger(save_dir=str(run_dir), name="logs", version="")
+
+    def loggers(self) -> list:
+        return [self.logger]
+
+
+class WandbTracker(Tracker):
+    def __init__(self, lcfg: Any, run_dir: Path, name: str, job_type: str, config: dict, reference: Sequence[float] | None = None):
+        from lightning.pytorch.loggers import WandbLogger
+
+        run_dir.mkdir(parents=True, exist_ok=True)
+        id_file = run_dir / "wandb-run-id"  # a resumed run continues the same W&B run
+        run_id = id_file.read_text().strip() if id_file.is_file() else None
+        mode = lcfg.mode
+        os.environ.setdefault("WANDB_SILENT", "true")
+        self.logger = WandbLogger(
+            project=lcfg.project, entity=lcfg.entity, group=lcfg.group, tags=list(lcfg.tags), name=name, id=run_id,
+            resume="allow", job_type=job_type, mode=mode, offline=mode == "offline", save_dir=str(run_dir), config=config,
+        )
+        self.run = self.logger.experiment
+        if run_id is None:
+            write_text(id_file, self.run.id)
+        self.reference = list(reference) if reference is not None else None
+        self.defined: set[str] = set()
+
+    def loggers(self) -> list:
+        return [self.logger]
+
+    def _define(self, names: Sequence[str]) -> None:
+        # Exact names, not a "cl/*" glob: Lightning already defines "*" against trainer/global_step and
+        # two matching globs resolve in arbitrary order.
+        if "cl/step" not in self.defined:
+            self.run.define_metric("cl/step")
+            self.defined.add("cl/step")
+        for name in names:
+            if name not in self.defined:
+                self.run.define_metric(name, step_metric="cl/step")
+                self.defined.add(name)
+
+    def log_step(self, results: dict) -> None:
+        metrics = step_metrics(results, self.reference)
+        self._define([m for m in metrics if m != "cl/step"])
+        self.run.log(metrics)
+
+    def finish(self, results: dict) -> None:
+        import wandb
+
+        tasks = results.get("tasks", [])
+        columns = ["after step", *tasks, "Micro-F1", "Macro-F1"]
+        rows = []
+        for k, row in enumerate(results.get("matrix", [])):
+            padded = list(row) + [None] * (len(tasks) - len(row))
+            rows.append([k + 1, *padded, results["micro_f1"][k], results["macro_f1"][k]])
+        self.run.log({"cl/matrix": wandb.Table(columns=columns, data=rows)})
+        summary = {"final/macro_f1": results["macro_f1"][-1] if results.get("macro_f1") else None,
+                   "final/micro_f1": results["micro_f1"][-1] if results.get("micro_f1") else None,
+                   "final/forgetting": results.get("forgetting", {}).get("mean"),
+                   "final/bwt": results.get("forgetting", {}).get("bwt")}
+        if results.get("gap"):
+            summary["final/gap"] = results["gap"][-1]
+            summary["final/upper_macro_f1"] = results["upper_bound"]["macro_f1"][-1]
+        self.run.summary.update({k: v for k, v in summary.items() if v is not None})
+        self.run.finish()
+
+
+def make_tracker(cfg: Any, run_dir: Path, name: str, job_type: str, config: dict, reference: Sequence[float] | None = None) -> Tracker:
+    kind = cfg.logger.name
+    if kind == "wandb":
+        return WandbTracker(cfg.logger, run_dir, name, job_type, config, reference)
+    if kind == "csv":
+        return CsvTracker(run_dir)
+    return Tracker()

@@ -1,0 +1,23 @@
+import pytest
+import torch
+
+from gencner.config import load_config
+from gencner.data.synthetic import generate_synthetic
+from gencner.model.factory import build_model
+
+TINY = ["model.d_model=32", "model.ffn_dim=64", "model.vocab_size=400", "model.attention_heads=2", "model.denoise_epochs=0"]
+
+
+@pytest.fixture(scope="session")
+def small_corpus():
+    return generate_synthetic(seed=5, train=120, dev=30, test=30)
+
+
+@pytest.fixture
+def tiny_model(small_corpus):
+    """A fresh two-type model with random weights (fast to build; function-scoped because tests grow it)."""
+    cfg = load_config(TINY)
+    torch.manual_seed(0)
+    model = build_model(cfg.model, [w for s in small_corpus["train"] for w in s.tokens], dict(cfg.dataset.type_names))
+    model.add_types(["ORG", "PERSON"])
+    return model
