@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from gencner.errors import GencnerError
@@ -30,8 +31,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Interrupted:
+    """Ctrl-C and SIGTERM both unwind as KeyboardInterrupt, so a step in progress stops cleanly (finished
+    steps are on disk, written atomically); the exit code says which signal it was (128 + number)."""
+
+    signal_number: int | None = None
+
+    @classmethod
+    def install(cls) -> dict:
+        """Returns the previous handlers, for `restore` (main() may be called in-process, e.g. by tests)."""
+        cls.signal_number = None
+
+        def handler(number, frame):
+            cls.signal_number = number
+            raise KeyboardInterrupt
+
+        previous = {}
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous[number] = signal.signal(number, handler)
+            except ValueError:  # not the main thread (e.g. called from a notebook worker)
+                break
+        return previous
+
+    @staticmethod
+    def restore(previous: dict) -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _stopped(command: str) -> int:
+    number = Interrupted.signal_number or signal.SIGINT
+    print(f"gencner {command}: stopped by {signal.Signals(number).name}; finished steps are kept, "
+          "run the same command again to resume", file=sys.stderr)
+    return 128 + number
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = Interrupted.install()
     module = importlib.import_module(f"gencner.commands.{COMMANDS[args.command][0]}")
     extra = {k: v for k, v in vars(args).items() if k not in ("command", "overrides", "conf")}
     try:
@@ -43,5 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print(f"gencner {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _stopped(args.command)
+    except SystemExit as exc:
+        if Interrupted.signal_number is not None:  # Lightning turns an interrupt inside fit into exit(1)
+            return _stopped(args.command)
+        raise
+    finally:
+        Interrupted.restore(previous)

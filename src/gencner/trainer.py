@@ -33,6 +33,7 @@ def quiet_lightning() -> None:
         ".*in eval mode at the start of training.*",
         ".*LeafSpec.*",
         ".*litlogger.*",
+        ".*smaller than the logging interval.*",
         ".*is an invalid version and will not be supported.*",
     ):
         warnings.filterwarnings("ignore", message=pattern)
