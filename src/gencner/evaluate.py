@@ -13,6 +13,7 @@ from gencner.data.schema import Sentence
 from gencner.metrics import matrix_row
 from gencner.model.evaluation import score
 from gencner.model.inference import predict_sentences
+from gencner.trainer import inference_bf16
 
 
 def evaluate_step(ctx: TaskContext, device: str) -> dict:
@@ -22,7 +23,7 @@ def evaluate_step(ctx: TaskContext, device: str) -> dict:
               "seen_types": list(step.seen_types), "tests": {}}
     for name, sentences in step.tests.items():
         with progress_bar(f"step {step.step}: testing ({name})", len(sentences)) as advance:
-            predictions, report = predict_sentences(ctx.model, sentences, t.eval_batch_size, ctx.cfg.dataset.flat, advance)
+            predictions, report = predict_sentences(ctx.model, sentences, t.eval_batch_size, ctx.cfg.dataset.flat, advance, inference_bf16(t))
         scored = score(predictions, sentences, step.seen_types)
         scored["row"] = matrix_row(scored, [types for _, types in step.tasks_so_far])
         scored["decode"] = report.to_dict()

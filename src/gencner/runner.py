@@ -133,6 +133,7 @@ class Runner:
     def run_step(self, step: TaskStep, model: NerModel, corpus: Corpus) -> dict:
         cfg = self.cfg
         L.seed_everything(cfg.seed * 1000 + step.step, workers=True, verbose=False)
+        model.net.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
         n_old = len(model.types)
         model.add_types(step.new_types)
         teacher = None

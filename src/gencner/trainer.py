@@ -19,6 +19,11 @@ def run_device(t: Any) -> str:
     return "cpu"
 
 
+def inference_bf16(t: Any) -> bool:
+    """Decode (pseudo-labels, tests) in bf16 when training does and a GPU is used."""
+    return str(t.precision).startswith("bf16") and run_device(t) == "cuda"
+
+
 def quiet_lightning() -> None:
     """Keep the console for gencner's own progress and tables: Lightning's start-up banners, tips and
     the expected warnings (a teacher in eval mode, a custom batch transfer) are noise in a CL run."""

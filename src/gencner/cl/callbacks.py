@@ -16,6 +16,7 @@ from gencner.console import console, progress_bar
 from gencner.data.batching import Example
 from gencner.errors import GencnerError
 from gencner.model.inference import predict_sentences
+from gencner.trainer import inference_bf16
 
 
 class CLCallback(L.Callback):
@@ -46,7 +47,7 @@ class PseudoLabels(CLCallback):
         sentences = ctx.step.train
         started = time.perf_counter()
         with progress_bar(f"step {ctx.step.step}: pseudo-labelling", len(sentences)) as advance:
-            predictions, report = predict_sentences(ctx.teacher, sentences, self.batch_size, self.flat, advance)
+            predictions, report = predict_sentences(ctx.teacher, sentences, self.batch_size, self.flat, advance, inference_bf16(ctx.cfg.trainer))
         thresholds = confidence_thresholds(predictions, self.quantile)
         stats = PseudoStats()
         kept = [select_pseudo(p, s.spans, thresholds, stats) for p, s in zip(predictions, sentences)]

@@ -94,18 +94,23 @@ def predict_sentences(
     batch_size: int = 64,
     flat: bool = True,
     on_batch: Callable[[int], None] | None = None,
+    bf16: bool = False,
 ) -> tuple[list[list[Triplet]], DecodeReport]:
-    """Decode every sentence (in eval mode, on the model's device); results in input order."""
+    """Decode every sentence (in eval mode, on the model's device); results in input order. `bf16` runs
+    the network under bfloat16 autocast on a GPU (scores and probabilities stay float32)."""
     was_training = model.net.training
     model.net.eval()
     device = next(model.net.parameters()).device
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and device.type == "cuda")
     encoded, _ = encode_examples([Example(s) for s in sentences], model.source_encoder(), model.space, model.type_ids)
     collate = Collator(model.tokenizer.pad_token_id, model.space)
     report = DecodeReport()
     results: list[list[Triplet]] = [[] for _ in sentences]
     for chunk in batches_by_length(encoded, batch_size):
         batch = to_device(collate(chunk), device)
-        for item, triplets in zip(chunk, decode_batch(model, batch, flat, report)):
+        with autocast:
+            decoded = decode_batch(model, batch, flat, report)
+        for item, triplets in zip(chunk, decoded):
             results[item.position] = triplets
         if on_batch:
             on_batch(len(chunk))

@@ -1,0 +1,1 @@
+"""Speed benchmark: the paper's configuration against gencner's GPU path, on random weights."""
