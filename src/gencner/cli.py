@@ -14,7 +14,9 @@ COMMANDS = {
     "stream": ("stream", "print the task stream a configuration trains on (JSON on stdout)"),
     "train": ("train", "train one stream (one method, permutation and seed) into runs/<name>/"),
     "experiment": ("experiment", "a method and its non-CL upper bound over permutations and seeds"),
+    "bench": ("bench", "speed benchmark: the paper's configuration against gencner's GPU path"),
     "predict": ("predict", "tag raw sentences with a saved model (jsonl with confidences)"),
+    "report": ("report", "figures and report.md from experiment or run folders (methods vs the non-CL bound)"),
 }
 
 

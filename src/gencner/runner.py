@@ -99,6 +99,9 @@ class Runner:
     def run(self, upper: dict | None = None) -> dict:
         cfg = self.cfg
         config = to_container(cfg) | {"cumulative_run": self.cumulative}
+        if self.cumulative and not cfg.setting.cumulative:
+            # an upper bound is shared by every method: the method that happened to compute it is not part of it
+            config["method"] = {"name": "non-cl"}
         check_same_config(self.run_dir, config)
         corpus = load_corpus(cfg.dataset)
         stream = stream_from_config(cfg, corpus, cumulative=self.cumulative)

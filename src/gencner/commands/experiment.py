@@ -25,6 +25,10 @@ def add_arguments(parser) -> None:
 
 
 def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, no_upper: bool = False) -> int:
+    # `--perms 0 1 name=x`: argparse hands the trailing overrides to --perms; give them back.
+    overrides = list(overrides) + [v for v in (perms or []) + (seeds or []) if "=" in v]
+    perms = [v for v in perms or [] if "=" not in v] or None
+    seeds = [v for v in seeds or [] if "=" not in v] or None
     cfg = load_config(overrides, conf)
     n_perms = max(len(cfg.dataset.permutations), 1)
     perm_list = parse_ints(perms, "perms", n_perms) if perms else [cfg.permutation]

@@ -1,0 +1,71 @@
+"""Writes a report folder: the PNG figures and report.md that embeds them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from gencner.atomic import write_text
+from gencner.report import figures, loading, tables
+
+CAPTIONS = {
+    "matrix": "F1 matrix",
+    "task_curves": "Per-task F1 after learning",
+    "thresholds": "Pseudo-label thresholds per type",
+    "pseudo_precision": "Precision of kept pseudo-labels per type",
+}
+MISSING = {
+    "thresholds": "{label}: no thresholds (the method keeps no pseudo-labels, or none were scored).",
+    "pseudo_precision": "{label}: no pseudo-label precision (no pseudo-label was kept).",
+}
+
+
+def file_stem(label: str) -> str:
+    """A label as a file name part: letters, digits, dot, dash and underscore only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or "method"
+
+
+def save(figure, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=120)
+
+
+def upper_notes(methods: list[dict], upper: dict | None) -> list[str]:
+    """What a reader of the bound row and gap rows should know: no bound at all, or several pooled."""
+    if not upper:
+        return ["No non-CL upper bound in these runs (run them with `gencner experiment`)."]
+    compared_with = {frozenset(r["upper_bound"].get("run") for r in m["runs"] if r.get("upper_bound")) for m in methods}
+    if len(compared_with - {frozenset()}) > 1:  # e.g. experiments of different settings in one report
+        return [f"The methods were compared with different upper-bound runs: the bound row pools all {len(upper['runs'])} "
+                "(cut to the steps they share); each gap row uses the method's own."]
+    return []
+
+
+def write_figures(inputs: dict, out: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """Saves every figure under `out`; returns (caption, file name) pairs and notes on skipped ones."""
+    methods, upper = inputs["methods"], inputs["upper"]
+    written = [("Forgetting curves: Macro-F1 per step against the non-CL upper bound", "forgetting_curves.png")]
+    save(figures.forgetting_curves(methods, upper), out / written[0][1])
+    notes = upper_notes(methods, upper)
+    for method in methods:
+        for kind, figure in figures.method_figures(method).items():
+            if figure is None:
+                notes.append(MISSING[kind].format(label=method["label"]))
+                continue
+            name = f"{kind}-{file_stem(method['label'])}.png"
+            save(figure, out / name)
+            written.append((f"{CAPTIONS[kind]}: {method['label']}", name))
+    return written, notes
+
+
+def write_report(folders: Iterable[str | Path], out: str | Path | None = None) -> Path:
+    """Loads the folders, writes the figures and report.md into `out` (default: <first folder>/report)
+    and returns the path of report.md."""
+    folders = [Path(f) for f in folders]
+    inputs = loading.load_report_inputs(folders)
+    out = Path(out) if out is not None else folders[0] / "report"
+    written, notes = write_figures(inputs, out)
+    path = out / "report.md"
+    write_text(path, tables.render_report(inputs["methods"], inputs["upper"], written, notes))
+    return path

@@ -1,0 +1,98 @@
+"""The numbers the figures and tables show, derived from loaded method dicts (see loading.py).
+Scores stay fractions here; figures and tables turn them into points."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Sequence
+
+import numpy as np
+
+
+def mean_std(curves: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
+    """Per step, mean and population std over runs, cut to the steps every run has: the same convention
+    as gencner.metrics.mean_std, repeated here because that module imports torch."""
+    if not curves:
+        return [], []
+    n_steps = min(len(c) for c in curves)
+    if n_steps == 0:
+        return [], []
+    table = np.array([[float(v) for v in c[:n_steps]] for c in curves], dtype=float)
+    return table.mean(axis=0).tolist(), table.std(axis=0).tolist()
+
+
+def macro_f1_stats(method: dict) -> dict:
+    """{"mean", "std", "n"} of the Macro-F1 curves of a method's runs."""
+    curves = [r["macro_f1"] for r in method["runs"] if r.get("macro_f1")]
+    mean, std = mean_std(curves)
+    return {"mean": mean, "std": std, "n": len(curves)}
+
+
+def upper_stats(upper: dict | None) -> dict | None:
+    if not upper:
+        return None
+    mean, std = mean_std(upper["macro_f1"])
+    return {"mean": mean, "std": std, "n": len(upper["macro_f1"])}
+
+
+def method_gap(method: dict) -> list[float]:
+    """Non-CL − method per step, from the upper runs this method's own runs were compared with."""
+    uppers = [r["upper_bound"]["macro_f1"] for r in method["runs"] if r.get("upper_bound")]
+    if not uppers:
+        return []
+    upper_mean, _ = mean_std(uppers)
+    return [u - c for u, c in zip(upper_mean, macro_f1_stats(method)["mean"])]
+
+
+def forgetting_stats(method: dict) -> dict[str, dict]:
+    """Mean forgetting, BWT and SpanKL's mean BI: {"mean", "std", "n"} over the runs that have them."""
+    out = {}
+    for key in ("mean", "bwt", "mean_backward_interference"):
+        values = [r["forgetting"][key] for r in method["runs"] if (r.get("forgetting") or {}).get(key) is not None]
+        out[key] = {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)} if values else None
+    return out
+
+
+def mean_matrix(method: dict) -> tuple[list[list[float]], list[str]]:
+    """The matrix (rows = after step k, ragged lower triangle) and its column names. An experiment's
+    results.json already holds the mean by position in the stream (task j = each order's j-th task)."""
+    results = method["results"]
+    matrix = [list(row) for row in results.get("matrix") or []]
+    tasks = list(results.get("tasks") or [f"task {j + 1}" for j in range(len(matrix))])
+    return matrix, tasks
+
+
+def task_curves(method: dict) -> dict[str, tuple[list[int], list[float]]]:
+    """Per task: the steps from the one that learned it to the last, and its F1 at each."""
+    matrix, tasks = mean_matrix(method)
+    out = {}
+    for j, task in enumerate(tasks[: len(matrix)]):
+        steps = list(range(j + 1, len(matrix) + 1))
+        out[task] = (steps, [matrix[k - 1][j] for k in steps])
+    return out
+
+
+def per_type_series(runs: Sequence[dict], per_step: Callable[[dict], Sequence[dict]]) -> dict[str, tuple[list[int], list[float]]]:
+    """type → (steps, mean over runs) of a per-step {type: value} record; a type is averaged over the
+    runs that have a value for it at that step (orders differ, so steps do too)."""
+    values: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for run in runs:
+        for k, by_type in enumerate(per_step(run)):
+            for kind, value in (by_type or {}).items():
+                if value is not None:
+                    values[kind][k + 1].append(float(value))
+    return {kind: (sorted(steps), [float(np.mean(steps[s])) for s in sorted(steps)]) for kind, steps in sorted(values.items())}
+
+
+def thresholds_by_type(method: dict) -> dict[str, tuple[list[int], list[float]]]:
+    return per_type_series(method["runs"], lambda run: run.get("thresholds") or [])
+
+
+def _kept_precision(run: dict) -> list[dict]:
+    quality = [(p or {}).get("quality_kept") or {} for p in run.get("pseudo") or []]
+    return [{kind: q.get("precision") for kind, q in by_type.items()} for by_type in quality]
+
+
+def pseudo_precision_by_type(method: dict) -> dict[str, tuple[list[int], list[float]]]:
+    """Precision of the kept pseudo-labels against the step's gold (None when nothing was kept: left out)."""
+    return per_type_series(method["runs"], _kept_precision)
