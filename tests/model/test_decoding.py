@@ -96,9 +96,7 @@ def test_constrained_outputs_parse_into_valid_triplets(models, seed, collate):
         for (canonical, parsed), source, words in zip(parsed_rows(model, batch, out), batch["sources"], sentences):
             cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
             assert len(parsed.triplets) == cut // 3  # every complete group is a valid triplet
-            if not parsed.truncated:
-                assert not parsed.malformed, (canonical, parsed.malformed)
-            # (a truncated output's cut-off last group: see the xfail test below)
+            assert not parsed.malformed, (canonical, parsed.malformed)  # a cut-off last group is truncation
             for g, triplet in enumerate(parsed.triplets):
                 start, end, type_index = canonical[3 * g : 3 * g + 3]
                 assert start in source.word_starts and end in source.word_starts and start <= end
@@ -120,8 +118,10 @@ def test_unconstrained_malformed_outputs_are_counted_not_raised(models, seed, co
         out, _ = decode(model, batch, constrained=False)
         for canonical, parsed in parsed_rows(model, batch, out):
             cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
-            # every group before EOS is either a triplet or counted under a reason
-            assert len(parsed.triplets) + sum(parsed.malformed.values()) == math.ceil(cut / 3)
+            # every group before EOS is either a triplet or counted under a reason; the cut-off last group
+            # of an output without EOS is counted as truncation instead
+            groups = cut // 3 if parsed.truncated else math.ceil(cut / 3)
+            assert len(parsed.triplets) + sum(parsed.malformed.values()) == groups
             malformed += sum(parsed.malformed.values())
     assert malformed > 0, "no malformed output: the counting was not exercised"
 
@@ -139,9 +139,7 @@ def test_decode_report_counts_malformed_outputs_with_constraints_off(models):
         assert report.triplets == sum(len(r) for r in results)
         total.add(report)
         _, constrained_report = predict_sentences(model, sentences, batch_size=4, flat=False)
-        # only a truncated output's cut-off last group (see the xfail test below) may be counted
-        assert sum(constrained_report.malformed.values()) <= constrained_report.truncated_outputs
-        assert set(constrained_report.malformed) <= {"incomplete triplet before EOS"}
+        assert not constrained_report.malformed
     assert sum(total.malformed.values()) > 0
     assert set(total.malformed) <= {
         "incomplete triplet before EOS", "start or end is not a word-start position", "end before start", "third element is not a type"
@@ -218,8 +216,6 @@ def test_outputs_without_eos_stop_at_the_limit_and_are_counted_as_truncated(make
         assert report.truncated_outputs == len(sentences) and report.sentences == len(sentences)
 
 
-@pytest.mark.xfail(strict=True, reason="with no types, phase 0 still allows a start pointer although phase 2 "
-                   "has nothing to allow: the fully masked step emits a non-type and the output is malformed")
 def test_constrained_decoding_of_a_model_without_types_is_never_malformed(make_model):
     model = lively(make_model(1, ()))
     sentences = [Sentence(tuple(words)) for batch in BATCHES.values() for words in batch]
@@ -227,10 +223,6 @@ def test_constrained_decoding_of_a_model_without_types_is_never_malformed(make_m
     assert not report.malformed
 
 
-@pytest.mark.xfail(strict=True, reason="a length limit that is not a multiple of 3 cuts the last triplet of a "
-                   "truncated output; parse_indices counts that piece as malformed ('incomplete triplet before EOS', "
-                   "though there is no EOS) besides counting the output as truncated, so constrained decoding reports "
-                   "malformed outputs")
 def test_truncated_constrained_outputs_report_no_malformed_group(make_model, collate):
     model = forbid_eos(make_model(2, TYPES))
     sentences = [words for batch in BATCHES.values() for words in batch]

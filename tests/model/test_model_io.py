@@ -109,8 +109,6 @@ def test_a_teachers_logits_are_the_prefix_of_its_students(make_model, collate):
         assert teacher.space.type_index(i) == student.space.type_index(i)
 
 
-@pytest.mark.xfail(strict=True, reason="add_type_tokens names a token after the type's natural-language name, so two "
-                   "types with the same name share one token and can never be told apart")
 def test_types_with_the_same_name_get_distinct_tokens_or_an_error(make_model):
     model = make_model(1, ["ORG"])
     model.type_names["COMPANY"] = model.type_names["ORG"]
@@ -188,13 +186,11 @@ def test_a_truncated_weights_file_gives_a_clear_error(saved, tmp_path, name):
 
 def test_a_folder_without_gencner_json_is_not_a_model(saved, tmp_path):
     copy = damaged_copy(saved[1], tmp_path, "gencner.json", "missing")
-    with pytest.raises(GencnerError, match=r"not a saved gencner model \(no gencner\.json\)") as caught:
+    with pytest.raises(GencnerError, match=r"not a complete saved gencner model \(missing gencner\.json") as caught:
         load_model(copy)
     assert str(copy) in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, reason="without config.json BartModel.from_pretrained builds bart-large's default "
-                   "shape, prints a load report and raises a RuntimeError that load_model does not turn into a GencnerError")
 def test_a_folder_without_config_json_gives_a_clear_error(saved, tmp_path):
     copy = damaged_copy(saved[1], tmp_path, "config.json", "missing")
     with pytest.raises(GencnerError):

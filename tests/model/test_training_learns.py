@@ -88,8 +88,6 @@ def test_run_folder_holds_per_type_scores_a_decoded_sample_and_a_model(run):
     assert report.triplets > 0 and not report.malformed
 
 
-@pytest.mark.xfail(strict=True, reason="summarise() copies only the matrix-derived scores into results.json; the "
-                   "per-type precision/recall/F1 stay in steps/step-NN/result.json and scores.csv")
 def test_results_json_holds_per_type_scores(run):
     results = json.loads((run["dir"] / "results.json").read_text(encoding="utf-8"))
     per_type = results["tests"]["all"]["per_type"]

@@ -86,6 +86,8 @@ def summarise(steps: Sequence[dict], header: dict, upper: dict | None = None) ->
         per_test = {t: matrix_scores([s["tests"][t]["row"] for s in steps]) for t in tests}
     for t in tests:
         per_test[t]["micro_f1"] = [s["tests"][t]["micro"]["f1"] for s in steps]
+        per_test[t]["per_type"] = steps[-1]["tests"][t]["per_type"]  # the final model's scores
+        per_test[t]["per_type_by_step"] = [s["tests"][t]["per_type"] for s in steps]
     headline = per_test[tests[0]] if tests else matrix_scores([])
     out = dict(header)
     out.update({

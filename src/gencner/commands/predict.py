@@ -24,6 +24,8 @@ def add_arguments(parser) -> None:
 
 
 def read_sentences(path: str) -> list[Sentence]:
+    if path != "-" and not Path(path).is_file():
+        raise GencnerError(f"--input {path}: no such file")
     handle = sys.stdin if path == "-" else open(path, encoding="utf-8")
     jsonl = path.endswith(".jsonl")
     sentences = []

@@ -74,7 +74,8 @@ class SourceEncoder:
         new = sorted(w for w in words if w not in self._pieces)
         if not new:
             return
-        encoded = self.tokenizer([" " + w for w in new], add_special_tokens=False)["input_ids"]
+        # split_special_tokens: a word that reads "<pad>" or "</s>" is text, not a control token
+        encoded = self.tokenizer([" " + w for w in new], add_special_tokens=False, split_special_tokens=True)["input_ids"]
         for word, ids in zip(new, encoded):
             # An empty encoding would make a word unaddressable: fall back to <unk>.
             self._pieces[word] = tuple(ids) or (self.tokenizer.unk_token_id,)
@@ -144,6 +145,8 @@ def parse_indices(
     word_of = {pos: w for w, pos in enumerate(source.word_starts)}
     for g in range(0, end, 3):
         group = list(indices[g : min(g + 3, end)])
+        if result.truncated and len(group) < 3:
+            break  # cut by the length limit: counted as a truncated output, not as a malformed one
         reason = _malformed(group, word_of, space)
         if reason:
             result.malformed[reason] += 1

@@ -28,6 +28,8 @@ def allowed_mask(
         return torch.cat([word_mask, eos, types], dim=1)
     p0, p1, p2 = (phase == 0)[:, None], (phase == 1)[:, None], (phase == 2)[:, None]
     pointer_ok = word_mask & (p0 | (p1 & (positions[None, :] >= start[:, None])))
+    if n_types == 0:  # a triplet could never be finished: only EOS
+        pointer_ok = torch.zeros_like(pointer_ok)
     return torch.cat([pointer_ok, eos & p0, types & p2], dim=1)
 
 

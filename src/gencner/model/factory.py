@@ -49,12 +49,25 @@ class NerModel:
         added = [t for t in new_types if t not in self.types]
         if not added:
             return []
-        names = [self.type_names.get(t) or default_type_name(t) for t in added]
+        names = self._unique_names(added)
         init = torch.stack([self._name_embedding(name) for name in names])
         token_ids = add_type_tokens(self.tokenizer, names)
         self.net.add_types(token_ids, init)
         self.types.extend(added)
         return added
+
+    def _unique_names(self, added: list[str]) -> list[str]:
+        """Natural-language names of new types; a name another type already uses gets its label appended,
+        because one token cannot stand for two types."""
+        taken = {self.type_names.get(t) or default_type_name(t) for t in self.types}
+        names = []
+        for label in added:
+            name = self.type_names.get(label) or default_type_name(label)
+            if name in taken:
+                name = f"{name} {label}"
+            taken.add(name)
+            names.append(name)
+        return names
 
     def _name_embedding(self, name: str) -> torch.Tensor:
         ids = self.tokenizer(" " + name, add_special_tokens=False)["input_ids"] or [self.tokenizer.unk_token_id]

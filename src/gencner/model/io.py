@@ -53,8 +53,10 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
 
     path = Path(path)
     meta_file = path / META
-    if not meta_file.is_file():
-        raise GencnerError(f"{path} is not a saved gencner model (no {META}); train one with `gencner train`")
+    missing = [name for name in (META, "config.json", HEAD) if not (path / name).is_file()]
+    if missing:
+        raise GencnerError(f"{path} is not a complete saved gencner model (missing {', '.join(missing)}); "
+                           "models are saved by runs in runs/<name>/steps/step-NN/model")
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         tokenizer = AutoTokenizer.from_pretrained(path)
