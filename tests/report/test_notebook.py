@@ -20,7 +20,7 @@ KERNEL = "gencner-test-python"
 def run_folder(tmp_path) -> Path:
     """One gencner run of two steps, with thresholds and kept pseudo-labels at step 2."""
     steps = [{"step": k, "task": t, "new_types": [t], "seen_types": ["ORG", "PERSON"][:k],
-              "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}}}}
+              "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}, "per_type": {}}}}
              for k, t, row in ((1, "ORG", [0.8]), (2, "PERSON", [0.6, 0.7]))]
     steps[1]["thresholds"] = {"ORG": 0.4}
     steps[1]["pseudo"] = {"quality_kept": {"ORG": {"precision": 0.75}}}
