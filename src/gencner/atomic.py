@@ -1,5 +1,6 @@
 """Atomic writes: write to a temporary sibling, then rename, so a reader never sees half a file
-(a run killed mid-write leaves the previous version, or nothing)."""
+(a run killed mid-write leaves the previous version, or nothing). In a multi-process run only rank 0
+writes; the other ranks hold the same results."""
 
 from __future__ import annotations
 
@@ -12,7 +13,19 @@ from pathlib import Path
 from typing import Any, Iterator
 
 
+def _main_process() -> bool:
+    import sys
+
+    if "torch" not in sys.modules:  # no torch, no process group: a single process
+        return True
+    from gencner.distributed import is_main
+
+    return is_main()
+
+
 def write_text(path: str | os.PathLike, text: str) -> None:
+    if not _main_process():
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -34,6 +47,10 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
 @contextmanager
 def folder(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces `path` as a whole."""
+    if not _main_process():
+        with tempfile.TemporaryDirectory() as scratch:
+            yield Path(scratch)
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))

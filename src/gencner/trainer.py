@@ -64,4 +64,5 @@ def make_trainer(t: Any, root: Path, callbacks: Sequence[L.Callback], loggers: S
         enable_model_summary=False,
         enable_progress_bar=show_progress,
         log_every_n_steps=10,
+        use_distributed_sampler=False,  # the datamodule shards itself (validation without padded repeats)
     )

@@ -93,6 +93,8 @@ class StepModule(L.LightningModule):
         self.dev_report = DecodeReport()
         self.log(f"{self.prefix}val/score", score, prog_bar=True, sync_dist=False)
         self.log(f"{self.prefix}val/micro_f1", result["micro"]["f1"])
+        # how many entities were scored: a check that every dev sentence counted exactly once
+        self.log(f"{self.prefix}val/gold", float(result["micro"]["gold"]))
 
     def configure_optimizers(self):
         decay, no_decay = [], []

@@ -7,11 +7,12 @@ from typing import Sequence
 
 import lightning as L
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, DistributedSampler
 
 from gencner.data.batching import Collator, Example, encode_examples
 from gencner.data.sampling import LengthBucketSampler
 from gencner.data.schema import Sentence
+from gencner.distributed import active, shard
 
 
 class StepDataModule(L.LightningDataModule):
@@ -44,6 +45,9 @@ class StepDataModule(L.LightningDataModule):
         return torch.Generator().manual_seed(self.seed)
 
     def train_dataloader(self) -> DataLoader:
+        if active():  # each rank its share of a seeded shuffle (Lightning's sampler swap is off)
+            sampler = DistributedSampler(self.train_items, shuffle=True, seed=self.seed, drop_last=False)
+            return DataLoader(self.train_items, batch_size=self.batch_size, sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
         if self.length_bucketing:
             lengths = [len(it.source.ids) + len(it.target) for it in self.train_items]
             sampler = LengthBucketSampler(lengths, self.batch_size, self._generator())
@@ -58,7 +62,8 @@ class StepDataModule(L.LightningDataModule):
         )
 
     def val_dataloader(self) -> DataLoader:
-        ordered = sorted(self.dev_items, key=lambda it: len(it.source.ids))  # less padding when decoding
+        mine = [self.dev_items[i] for i in shard(len(self.dev_items))]  # no padded repeats: exact counts
+        ordered = sorted(mine, key=lambda it: len(it.source.ids))  # less padding when decoding
         return DataLoader(ordered, batch_size=self.eval_batch_size, shuffle=False, collate_fn=self.collate, num_workers=self.num_workers)
 
 

@@ -18,7 +18,9 @@ def score(predictions: Sequence[Sequence[Triplet]], sentences: Sequence[Sentence
     """SpanF1.compute() over `types`: gold is the sentences' spans of those types (nothing is dropped from
     the gold side: entities lost to source truncation count as misses)."""
     wanted = set(types)
-    metric = SpanF1(list(types))
+    # The predictions are already complete on every rank (predict_sentences gathers them): summing the
+    # states across ranks would count every sentence once per rank.
+    metric = SpanF1(list(types), sync_on_compute=False)
     metric.update(
         [[t.span for t in restrict(p, wanted)] for p in predictions],
         [[s for s in sent.spans if s.type in wanted] for sent in sentences],

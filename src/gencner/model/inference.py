@@ -11,6 +11,7 @@ import torch
 from gencner.data.batching import Collator, EncodedExample, Example, encode_examples, to_device
 from gencner.data.encoding import Parsed, Triplet, parse_indices
 from gencner.data.schema import Sentence
+from gencner.distributed import active, gather_by_position, rank, shard, world_size
 from gencner.metrics.overlap import resolve_overlaps
 from gencner.model.decoding import greedy_decode, max_lengths
 from gencner.model.factory import NerModel
@@ -97,15 +98,17 @@ def predict_sentences(
     bf16: bool = False,
 ) -> tuple[list[list[Triplet]], DecodeReport]:
     """Decode every sentence (in eval mode, on the model's device); results in input order. `bf16` runs
-    the network under bfloat16 autocast on a GPU (scores and probabilities stay float32)."""
+    the network under bfloat16 autocast on a GPU (scores and probabilities stay float32). In a
+    multi-process run each rank decodes its share and every rank gets all results."""
     was_training = model.net.training
     model.net.eval()
     device = next(model.net.parameters()).device
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and device.type == "cuda")
-    encoded, _ = encode_examples([Example(s) for s in sentences], model.source_encoder(), model.space, model.type_ids)
+    mine = shard(len(sentences))
+    encoded, _ = encode_examples([Example(sentences[i]) for i in mine], model.source_encoder(), model.space, model.type_ids)
     collate = Collator(model.tokenizer.pad_token_id, model.space)
     report = DecodeReport()
-    results: list[list[Triplet]] = [[] for _ in sentences]
+    results: list[list[Triplet]] = [[] for _ in mine]
     for chunk in batches_by_length(encoded, batch_size):
         batch = to_device(collate(chunk), device)
         with autocast:
@@ -113,8 +116,20 @@ def predict_sentences(
         for item, triplets in zip(chunk, decoded):
             results[item.position] = triplets
         if on_batch:
-            on_batch(len(chunk))
+            on_batch(len(chunk) * world_size())
     model.net.train(was_training)
-    return results, report
+    if not active():
+        return results, report
+    merged = gather_by_position(mine, results, len(sentences))
+    return merged, _sum_reports(report)
+
+
+def _sum_reports(report: DecodeReport) -> DecodeReport:
+    """The counts of every rank's share."""
+    parts = gather_by_position([rank()], [report], world_size())
+    total = DecodeReport()
+    for part in parts:
+        total.add(part)
+    return total
 
 
