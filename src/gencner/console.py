@@ -10,6 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 console = Console(stderr=True)
+if not console.is_terminal:  # logs and CI: rich would wrap tables at 80 columns
+    console.width = 160
 
 
 @contextmanager

@@ -24,9 +24,16 @@ def run_name(cfg: Any, method: str | None = None) -> str:
     return f"{cfg.dataset.name}-{cfg.setting.name}-{method}-{cfg.model.name}-p{cfg.permutation}-s{cfg.seed}"
 
 
+# The dataset keys that decide which training sentences there are (not how types are grouped into tasks).
+CORPUS_KEYS = ("format", "path", "train", "dev", "test", "tagging", "token_column", "tag_column", "source",
+               "hub_config", "revision", "schema", "synthetic")
+
+
 def pretrained_cache(cfg: Any) -> str:
-    """The denoised base model depends only on the corpus, the architecture and the seed."""
+    """The denoised base model depends only on the training text, the architecture and the seed, so one
+    serves every setting, task order, method and upper bound on that corpus."""
     data = to_container(cfg)
-    relevant = {"dataset": data["dataset"], "model": data["model"], "seed": data["seed"]}
+    corpus = {k: data["dataset"][k] for k in CORPUS_KEYS}
+    relevant = {"corpus": corpus, "model": data["model"], "seed": data["seed"]}
     digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.dataset.name}-{cfg.model.name}-s{cfg.seed}-{digest}"

@@ -27,6 +27,7 @@ class DecodeReport:
     truncated_outputs: int = 0  # no EOS within the length limit
     overlaps_dropped: int = 0  # flat data: less confident overlapping predictions
     truncated_sources: int = 0  # sentences longer than the model's source length
+    truncated_entities: int = 0  # their gold entities past the kept words: unpredictable, scored as misses
 
     def add(self, other: "DecodeReport") -> None:
         self.sentences += other.sentences
@@ -35,6 +36,7 @@ class DecodeReport:
         self.truncated_outputs += other.truncated_outputs
         self.overlaps_dropped += other.overlaps_dropped
         self.truncated_sources += other.truncated_sources
+        self.truncated_entities += other.truncated_entities
 
     def to_dict(self) -> dict:
         return {
@@ -44,6 +46,7 @@ class DecodeReport:
             "truncated_outputs": self.truncated_outputs,
             "overlaps_dropped": self.overlaps_dropped,
             "truncated_sources": self.truncated_sources,
+            "truncated_entities": self.truncated_entities,
         }
 
 
@@ -79,6 +82,8 @@ def decode_batch(model: NerModel, batch: dict, flat: bool, report: DecodeReport)
         canonical = [space.from_batch(i, length) for i in emitted]
         parsed = parse_indices(canonical, out.probs[row, : len(emitted)].tolist(), source, space, model.types)
         report.truncated_sources += int(source.truncated)
+        if source.truncated and "gold" in batch:
+            report.truncated_entities += sum(1 for span in batch["gold"][row] if span.end > source.kept_words)
         results.append(finish_parse(parsed, flat, report))
     return results
 

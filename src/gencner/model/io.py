@@ -20,6 +20,16 @@ from gencner.model.pointer import PointerBart
 
 META = "gencner.json"
 HEAD = "pointer_head.safetensors"
+WEIGHTS = "model.safetensors"
+# gencner.json: key → (type, what it must be)
+META_FIELDS = {
+    "types": (list, "a list of type labels"),
+    "type_names": (dict, "an object {type: name}"),
+    "n_positions": (int, "an int"),
+    "max_source_tokens": (int, "an int"),
+    "eos_token_id": (int, "an int"),
+    "decoding": (dict, "an object of decoding settings"),
+}
 
 
 def save_model(model: NerModel, path: str | Path) -> Path:
@@ -53,17 +63,19 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
 
     path = Path(path)
     meta_file = path / META
-    missing = [name for name in (META, "config.json", HEAD) if not (path / name).is_file()]
+    missing = [name for name in (META, "config.json", WEIGHTS, HEAD) if not (path / name).is_file()]
     if missing:
         raise GencnerError(f"{path} is not a complete saved gencner model (missing {', '.join(missing)}); "
                            "models are saved by runs in runs/<name>/steps/step-NN/model")
+    meta = _read_meta(meta_file)
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
         tokenizer = AutoTokenizer.from_pretrained(path)
-        bart = BartModel.from_pretrained(path)
+        bart = BartModel.from_pretrained(path, use_safetensors=True)  # never a pickled pytorch_model.bin
         head = load_file(str(path / HEAD))
     except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
         raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
+    if "type_token_ids" not in head:
+        raise GencnerError(f"{path / HEAD}: no tensor 'type_token_ids' (truncated or altered file?)")
     net = PointerBart(bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"])
     mlp = {k.removeprefix("encoder_mlp."): v for k, v in head.items() if k.startswith("encoder_mlp.")}
     try:
@@ -74,3 +86,19 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
         raise GencnerError(f"{path}: {META} lists {len(meta['types'])} types but the head has {net.n_types}")
     model = NerModel(net.to(device), tokenizer, list(meta["types"]), dict(meta["type_names"]), meta["max_source_tokens"], dict(meta["decoding"]))
     return model
+
+
+def _read_meta(meta_file: Path) -> dict:
+    """gencner.json, checked key by key, so that a damaged file is named instead of failing later."""
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GencnerError(f"{meta_file}: not valid JSON ({str(exc).splitlines()[0]}; truncated or altered file?)") from None
+    if not isinstance(meta, dict):
+        raise GencnerError(f"{meta_file}: expected a JSON object, found {type(meta).__name__}")
+    for key, (kind, described) in META_FIELDS.items():
+        value = meta.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            found = "nothing" if key not in meta else type(value).__name__
+            raise GencnerError(f"{meta_file}: `{key}` must be {described}, found {found}")
+    return meta

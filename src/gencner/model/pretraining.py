@@ -79,7 +79,9 @@ def base_model(cfg: Any, train: Sequence[Sentence], cache_dir: Path | None) -> N
     if m.pretrained or m.denoise_epochs <= 0 or cache_dir is None:
         return build_model(m, words, dict(cfg.dataset.type_names), cfg.seed)
     if (cache_dir / "gencner.json").is_file():
-        return load_model(cache_dir)
+        model = load_model(cache_dir)
+        model.type_names = dict(cfg.dataset.type_names)  # the cache is shared by task definitions
+        return model
     model = build_model(m, words, dict(cfg.dataset.type_names), cfg.seed)
     losses = denoise(model, train, m.denoise_epochs, m.denoise_lr, cfg.seed)
     console.print(f"denoising pretraining: loss per epoch {', '.join(f'{x:.3f}' for x in losses)} → {cache_dir}")

@@ -25,6 +25,7 @@ from gencner.data.tags import SCHEMES, TagError, split_tag, spans_to_tags, tags_
 from gencner.errors import DataError, GencnerError
 
 DOCSTART = "-DOCSTART-"
+BOM = "\ufeff"  # stripped from the start of a file when read (utf-8-sig)
 _COLUMN_SEPARATOR = re.compile(r"[ \t]+")
 
 
@@ -108,6 +109,9 @@ def write_conll(path: str | Path, sentences: Iterable[Sentence], scheme: str = "
     blocks = []
     for sentence in sentences:
         _check_writable(sentence)
+        if not blocks and sentence.tokens[0].startswith(BOM):
+            raise GencnerError(f"sentence {sentence.idx} ({sentence.origin or 'no origin'}): the first word of "
+                               "the file starts with U+FEFF, which would be read back as a byte-order mark")
         tags = spans_to_tags(len(sentence.tokens), sentence.spans, scheme)
         rows = [f"{word}\t{tag}\n" for word, tag in zip(sentence.tokens, tags)]
         blocks.append("".join(rows) + "\n")
@@ -119,6 +123,8 @@ def _check_writable(sentence: Sentence) -> None:
     if not sentence.tokens:
         raise GencnerError(f"{where} has no words; a column file cannot hold an empty sentence")
     check_words_writable(sentence, separators=" \t\r\n")
+    if DOCSTART in sentence.tokens:
+        raise GencnerError(f"{where}: the word {DOCSTART} would be read back as a document separator")
     for left, right in zip(sentence.spans, sentence.spans[1:]):
         if left.overlaps(right):
             raise GencnerError(f"{where}: overlapping entities {left} and {right} cannot be tagged")

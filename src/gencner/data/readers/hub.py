@@ -99,7 +99,7 @@ def _load(source: str, config: str, hub_split: str, split: str, revision: str | 
             return saved
         return _load_parquet(datasets, _parquet_files(local, config, hub_split, split), hub_split)
     if source.startswith(("/", ".", "~")) or source.endswith(".parquet") or source.count("/") > 1:
-        raise GencnerError(f"dataset.source={source}: no such file or folder")
+        raise ConfigError(f"dataset.source={source}: no such file or folder")
     try:
         return datasets.load_dataset(source, revision=revision, data_dir=config, split=hub_split)
     except Exception as err:  # any failure (offline, no network, not found) has the same remedy
@@ -224,7 +224,19 @@ def _rows(dataset: Any, columns: list[str]) -> Iterator[tuple[int, list[Any]]]:
             row += 1
 
 
-def _tags(ids: list[int], names: list[str], n_words: int, label: str, row: int) -> list[str]:
+def _words(words: Any, label: str, row: int) -> list[str]:
+    """The words of a row; a missing (null) list or a word that is not a string is a DataError."""
+    if not isinstance(words, list):
+        raise DataError(label, row, f"the words are {type(words).__name__}, not a list of strings")
+    for word in words:
+        if not isinstance(word, str):
+            raise DataError(label, row, f"word {word!r} is not a string")
+    return words
+
+
+def _tags(ids: Any, names: list[str], n_words: int, label: str, row: int) -> list[str]:
+    if not isinstance(ids, list):
+        raise DataError(label, row, f"the tags are {type(ids).__name__}, not a list of label ids")
     if len(ids) != n_words:
         raise DataError(label, row, f"{n_words} words but {len(ids)} tags")
     bad = [i for i in ids if not isinstance(i, int) or not 0 <= i < len(names)]
@@ -242,6 +254,7 @@ def _read_sentences(dataset: Any, spec: HubSchema, label: str, collector: Senten
     names = _label_names(dataset, (spec.tags,), spec.scheme, label)
     _feature_at(dataset, ("tokens",), label)
     for row, (words, ids) in _rows(dataset, ["tokens", spec.tags]):
+        words = _words(words, label, row)
         tags = _tags(ids, names, len(words), label, row)
         _add(collector, words, tags, spec.scheme, f"{label}:{row}")
 
@@ -251,12 +264,19 @@ def _read_documents(dataset: Any, spec: HubSchema, label: str, collector: Senten
     _feature_at(dataset, ("sentences", "words"), label)
     _feature_at(dataset, ("document_id",), label)
     for row, (document_id, sentences) in _rows(dataset, ["document_id", "sentences"]):
+        if not isinstance(document_id, str):
+            raise DataError(label, row, f"document_id is {type(document_id).__name__}, not a string")
         if isinstance(sentences, dict):  # a Sequence of dicts comes back as a dict of lists
             sentences = [dict(zip(sentences, values)) for values in zip(*sentences.values())]
+        if not isinstance(sentences, list):
+            raise DataError(label, row, f"the sentences are {type(sentences).__name__}, not a list")
         for number, sentence in enumerate(sentences):
             origin = f"{label}:{row}:{number}"
             if document_id.startswith("pt/"):
                 collector.report.drop(DROP_BIBLE, origin)
                 continue
-            tags = _tags(sentence[spec.tags], names, len(sentence["words"]), label, row)
-            _add(collector, sentence["words"], tags, spec.scheme, origin)
+            if not isinstance(sentence, dict):
+                raise DataError(label, row, f"sentence {number} is {type(sentence).__name__}, not a record")
+            words = _words(sentence.get("words"), label, row)
+            tags = _tags(sentence.get(spec.tags), names, len(words), label, row)
+            _add(collector, words, tags, spec.scheme, origin)

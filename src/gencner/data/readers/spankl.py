@@ -42,6 +42,8 @@ def _parse_object(path: Path, number: int, line: str) -> dict:
         record = json.loads(line)
     except json.JSONDecodeError as err:
         raise DataError(path, number, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    except (ValueError, RecursionError) as err:  # an integer of thousands of digits, nesting too deep
+        raise DataError(path, number, f"invalid JSON: {str(err).splitlines()[0]}") from None
     if not isinstance(record, dict):
         raise DataError(path, number, f"expected a JSON object, found {type(record).__name__}")
     return record

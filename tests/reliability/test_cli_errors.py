@@ -1,0 +1,60 @@
+"""The command-line contract for a wrong configuration, checked on the installed `gencner` script: exit
+code 2, nothing on stdout, exactly one line on stderr that names the problem and what is valid, and no
+traceback. (tests/cli/test_config.py checks the messages of load_config itself.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from reliability_support import run_cli
+
+TRAINER_KEYS = ("accelerator, batch_size, deterministic, devices, eval_batch_size, gradient_clip, length_bucketing, "
+                "lr, max_epochs, name, num_workers, precision, progress, select, strategy, warmup_ratio, weight_decay")
+
+CASES = [
+    # (command and arguments, fragments the one line must hold)
+    (["stream", "trainer.learning_rate=1"], ["unknown key 'trainer.learning_rate'", f"valid keys under trainer: {TRAINER_KEYS}"]),
+    (["train", "seed=abc"], ["bad value for 'seed'", "Value 'abc'", "Integer"]),
+    (["stream", "dataset=imdb"], ["unknown dataset 'imdb'", "valid choices: conll, few-nerd, ontonotes, synthetic"]),
+    (["train", "setting=split-al"], ["unknown setting 'split-al'",
+                                     "valid choices: filter-all, filter-filter, non-cl, offline, split-all, split-filter"]),
+    (["experiment", "method=ewc"], ["unknown method 'ewc'", "valid choices: finetune, gencner, kd-only, pseudo-only"]),
+    (["train", "permutation=7"], ["permutation=7 is out of range", "permutations 0..5"]),
+    (["stream", "dataset.permutations=[[0,1,9,3,4,5]]"], ["dataset.permutations[0]=[0, 1, 9, 3, 4, 5]",
+                                                          "not an order of the 6 tasks (0..5)"]),
+    (["experiment", "--perms", "9"], ["--perms 9 is out of range", "permutations 0..5"]),
+    (["stream", "--conf", "/nonexistent/conf"], ["--conf /nonexistent/conf: no config.yaml in that folder"]),
+]
+MISSING_FILES = [
+    (["dataset=conll", "dataset.format=spankl", "dataset.path={missing}", "dataset.tasks=[[A]]"],
+     ["dataset.train: {missing}/train.jsonl does not exist", "set dataset.train= or dataset.path="]),
+    (["dataset=ontonotes", "dataset.format=conll2012", "dataset.path={missing}"],
+     ["dataset.train: {missing}/train does not exist"]),
+    (["dataset=few-nerd", "dataset.source={missing}/few-nerd"], ["dataset.source={missing}/few-nerd: no such file or folder"]),
+]
+
+
+def assert_one_line_error(done, command: str, fragments: list[str]) -> None:
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"gencner {command}: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize("args, fragments", CASES, ids=[" ".join(a) for a, _ in CASES])
+def test_a_wrong_configuration_is_one_line_on_stderr_and_exit_code_2(tmp_path, args, fragments):
+    # an empty working folder: the repository's conf/ must be found from anywhere, and nothing is written
+    done = run_cli(*args, cwd=tmp_path)
+    assert_one_line_error(done, args[0], fragments)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, fragments", MISSING_FILES, ids=[a[0] + " " + a[1] for a, _ in MISSING_FILES])
+def test_a_missing_data_file_is_one_line_on_stderr_and_exit_code_2(tmp_path, args, fragments):
+    missing = tmp_path / "absent"
+    done = run_cli("stream", *(a.format(missing=missing) for a in args), cwd=tmp_path)
+    assert_one_line_error(done, "stream", [f.format(missing=missing) for f in fragments])

@@ -1,0 +1,140 @@
+"""From files to a corpus, nothing is lost silently: through `load_corpus` with a dataset definition,
+every gold span of a generated file is kept, or counted as a duplicate, as a type outside the definition,
+or (flat data) as an overlap; empty sentences are dropped and counted. A task left without training
+sentences is a warning in `gencner stream` and a GencnerError naming the step in the runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gencner.config import load_config
+from gencner.data.corpus import REPAIR_FLAT_OVERLAP, load_corpus
+from gencner.data.readers import DROP_EMPTY, REPAIR_DUPLICATE, write_conll, write_spankl
+from gencner.data.schema import Sentence, Span, entity_counts
+from gencner.errors import GencnerError
+from reader_strategies import TYPE_NAMES, fuzz, words
+from reliability_support import TINY, run_cli
+
+KNOWN = ("PER", "ORG", "GPE")
+RENAMED = {"X_1": "PER"}  # dataset.type_map: a label renamed into a known type while reading
+SPLITS = ("train", "dev", "test")
+UNKNOWN_TYPE = "not in the dataset's tasks; removed everywhere"
+
+
+@pytest.fixture(scope="module")
+def spankl_dataset(tmp_path_factory):
+    """Three fixed file paths (rewritten by every example) and a config per value of dataset.flat."""
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = {split: folder / f"{split}.jsonl" for split in SPLITS}
+    configs = {
+        flat: load_config(["dataset=conll", "dataset.format=spankl", *(f"dataset.{s}={p}" for s, p in paths.items()),
+                           "dataset.tasks=[[PER],[ORG,GPE]]", "dataset.type_map={X_1: PER}", f"dataset.flat={flat}"])
+        for flat in (True, False)
+    }
+    return paths, configs
+
+
+@st.composite
+def spankl_sentences(draw) -> Sentence:
+    """Any spans: overlapping, nested, repeated, of types in and out of the definition; sometimes no words."""
+    tokens = draw(st.lists(words(forbidden=" "), max_size=7))
+    spans = []
+    if tokens:
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(0, len(tokens) - 1))
+            end = draw(st.integers(start + 1, len(tokens)))
+            spans.append(Span(start, end, draw(st.sampled_from([*KNOWN, *TYPE_NAMES]))))
+    return Sentence(tuple(tokens), tuple(spans))
+
+
+def renamed(spans) -> list[Span]:
+    return [Span(s.start, s.end, RENAMED.get(s.type, s.type)) for s in spans]
+
+
+@pytest.mark.parametrize("flat", [True, False], ids=["flat", "nested"])
+@fuzz(40)
+@given(splits=st.fixed_dictionaries({split: st.lists(spankl_sentences(), max_size=5) for split in SPLITS}))
+def test_every_gold_span_is_kept_or_counted(spankl_dataset, flat, splits):
+    paths, configs = spankl_dataset
+    for split, sentences in splits.items():
+        write_spankl(paths[split], sentences)
+    corpus = load_corpus(configs[flat].dataset)
+    report = corpus.report
+
+    totals = {"duplicates": 0, "unknown": 0, "overlaps": 0, "empty": 0}
+    for split, written in splits.items():
+        kept_sentences = [s for s in written if s.tokens]
+        totals["empty"] += len(written) - len(kept_sentences)
+        read = corpus.split(split)
+        assert [s.tokens for s in read] == [s.tokens for s in kept_sentences]
+        for original, sentence in zip(kept_sentences, read):
+            unique = set(original.spans)
+            totals["duplicates"] += len(original.spans) - len(unique)
+            known = [s for s in renamed(unique) if s.type in KNOWN]
+            totals["unknown"] += len(unique) - len(known)
+            kept = list(sentence.spans)
+            assert all(span.type in KNOWN for span in kept)
+            assert all(span in known for span in kept)
+            if flat:
+                assert not any(a.overlaps(b) for i, a in enumerate(kept) for b in kept[i + 1:])
+                # the repair removes only what overlaps something it keeps
+                assert all(any(s.overlaps(k) for k in kept) for s in known if s not in kept)
+            else:
+                assert sorted(kept) == sorted(known)
+            totals["overlaps"] += len(known) - len(kept)
+        assert report.sentences[split] == len(read)
+        assert report.entities[split] == entity_counts(read)
+
+    assert report.repairs.get(REPAIR_DUPLICATE, 0) == totals["duplicates"]
+    assert sum(n for reason, n in report.drops.items() if UNKNOWN_TYPE in reason) == totals["unknown"]
+    assert report.repairs.get(REPAIR_FLAT_OVERLAP, 0) == totals["overlaps"]
+    assert report.drops.get(DROP_EMPTY, 0) == totals["empty"]
+    if not flat:
+        assert totals["overlaps"] == 0
+
+
+# ---- a task without training sentences --------------------------------------------------------------
+
+TRAIN = [
+    Sentence(("Ann", "Lee", "met", "Bob"), (Span(0, 2, "PER"), Span(3, 4, "PER"))),
+    Sentence(("Sue", "slept"), (Span(0, 1, "PER"),)),
+    Sentence(("rain", "today"), ()),
+    Sentence(("Tom", "and", "Kim", "left"), (Span(0, 1, "PER"), Span(2, 3, "PER"))),
+]
+DEV = [Sentence(("Tom", "in", "Paris"), (Span(0, 1, "PER"), Span(2, 3, "LOC")))]
+TEST = [Sentence(("Kim", "left", "Bonn"), (Span(0, 1, "PER"), Span(2, 3, "LOC")))]
+
+
+def no_loc_in_train(folder: Path) -> list[str]:
+    """Conll files where LOC never occurs in training: under Filter its task has no sentence."""
+    for split, sentences in (("train", TRAIN), ("dev", DEV), ("test", TEST)):
+        write_conll(folder / f"{split}.txt", sentences)
+    return ["dataset=conll", *(f"dataset.{s}={folder / (s + '.txt')}" for s in SPLITS),
+            "dataset.tasks=[[PER],[LOC]]", "setting=filter-filter"]
+
+
+def test_stream_warns_about_a_task_without_training_sentences(tmp_path):
+    done = run_cli("stream", *no_loc_in_train(tmp_path))
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert [s["train_sentences"] for s in summary["steps"]] == [3, 0]
+    assert summary["warnings"] == ["step 2 has no training sentence"]
+    assert "warning: step 2 has no training sentence" in done.stderr
+
+
+def test_the_runner_stops_at_the_step_without_training_sentences_and_names_it(tmp_path):
+    from gencner.runner import Runner
+
+    overrides = [*TINY, *no_loc_in_train(tmp_path), "trainer.max_epochs=1", "logger=none", "trainer.progress=false",
+                 f"output_dir={tmp_path / 'runs'}"]
+    run_dir = tmp_path / "runs" / "run"
+    with pytest.raises(GencnerError) as caught:
+        Runner(load_config(overrides), run_dir).run()
+    assert str(caught.value) == "step 2 (LOC) has no training sentence in filter-filter"
+    assert (run_dir / "steps" / "step-01" / "result.json").is_file()  # the step before it is kept
+    assert not (run_dir / "steps" / "step-02").exists()

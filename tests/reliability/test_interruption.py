@@ -1,0 +1,189 @@
+"""Stopping `gencner train` mid-step: SIGTERM and SIGINT stop cleanly and keep finished steps; after a
+SIGKILL the same command resumes after the last finished step and must end with the matrix of an
+uninterrupted run of the same seed. Atomic writes never leave half a file or folder behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gencner import atomic
+from reliability_support import GENCNER, TRAIN, cli_env, leftovers, scored_counts, wait_for
+
+# Seconds after step 1's result.json appears: past step 2's pseudo-labelling (a few hundredths of a
+# second), well inside its fit (about a second).
+INTO_STEP_2 = 0.25
+STARTUP = 120  # importing torch and Lightning on a busy machine
+
+
+def start_train(output_dir: Path, log_name: str) -> tuple[subprocess.Popen, Path]:
+    log = output_dir / log_name
+    with open(log, "w", encoding="utf-8") as handle:
+        process = subprocess.Popen([str(GENCNER), "train", *TRAIN, f"output_dir={output_dir}"], stdout=handle,
+                                   stderr=subprocess.STDOUT, env=cli_env(), cwd=output_dir)
+    return process, log
+
+
+def let_step_2_start(process: subprocess.Popen) -> None:
+    try:
+        process.wait(timeout=INTO_STEP_2)
+    except subprocess.TimeoutExpired:
+        return
+    pytest.fail(f"the run ended (exit code {process.returncode}) before it could be stopped in step 2")
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_during_step_2_stops_cleanly_and_keeps_step_1(tmp_path, stop):
+    from gencner.model.io import load_model
+
+    run = tmp_path / "run"
+    process, log = start_train(tmp_path, "train.log")
+    wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
+    step_1 = digests(run / "steps" / "step-01")
+    let_step_2_start(process)
+    assert not (run / "steps" / "step-02" / "result.json").exists()
+    process.send_signal(stop)
+    code = process.wait(timeout=60)
+    output = log.read_text(encoding="utf-8")
+
+    assert code == 128 + stop, output
+    assert f"stopped by {stop.name}; finished steps are kept" in output.strip().splitlines()[-1]
+    assert "Traceback" not in output
+    assert digests(run / "steps" / "step-01") == step_1
+    assert json.loads((run / "steps" / "step-01" / "result.json").read_text(encoding="utf-8"))["step"] == 1
+    assert load_model(run / "steps" / "step-01" / "model").types == ["ORG"]
+    assert not (run / "steps" / "step-02" / "result.json").exists()
+    assert not (run / "results.json").exists()
+    assert leftovers(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def killed_and_resumed(tmp_path_factory) -> dict:
+    """A run killed (SIGKILL) while step 2 trains, then the same command run again to the end."""
+    folder = tmp_path_factory.mktemp("killed")
+    run = folder / "run"
+    process, log = start_train(folder, "killed.log")
+    wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
+    step_1 = digests(run / "steps" / "step-01")
+    let_step_2_start(process)
+    process.kill()
+    code = process.wait(timeout=30)
+    finished = sorted(p.parent.name for p in (run / "steps").glob("step-*/result.json"))
+    partial = (run / "results.json").exists()
+    rerun = subprocess.run([str(GENCNER), "train", *TRAIN, f"output_dir={folder}"], capture_output=True,
+                           text=True, env=cli_env(), cwd=folder, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    return {"run": run, "kill_code": code, "finished": finished, "results_after_kill": partial, "step_1": step_1,
+            "rerun": rerun, "results": json.loads((run / "results.json").read_text(encoding="utf-8"))}
+
+
+def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
+    k = killed_and_resumed
+    assert k["kill_code"] == -signal.SIGKILL
+    assert k["finished"] and len(k["finished"]) < 3, k["finished"]  # killed while step 2 or 3 was running
+    assert not k["results_after_kill"]
+    assert f"resuming {k['run']} after step {len(k['finished'])}" in " ".join(k["rerun"].stderr.split())
+    assert digests(k["run"] / "steps" / "step-01") == k["step_1"]  # finished steps are not redone
+    assert k["results"]["status"] == "complete" and len(k["results"]["matrix"]) == 3
+    assert sorted(p.parent.name for p in (k["run"] / "steps").glob("step-*/result.json")) == [
+        "step-01", "step-02", "step-03"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "load_model returns BART in eval mode (from_pretrained) and Lightning 2.6 no longer switches modules to "
+    "train mode at the start of a fit, so the steps after a resume train without dropout; an uninterrupted "
+    "run trains them with dropout"))
+def test_a_resumed_run_ends_with_the_matrix_of_an_uninterrupted_run(killed_and_resumed, reference_run):
+    resumed = killed_and_resumed["results"]
+    assert resumed["matrix"] == reference_run["matrix"]
+    assert scored_counts(resumed) == scored_counts(reference_run)
+
+
+# ---- atomic writes ----------------------------------------------------------------------------------
+
+
+class Boom(Exception):
+    pass
+
+
+def test_a_failure_inside_folder_keeps_the_old_folder_and_leaves_no_temporary_folder(tmp_path):
+    target = tmp_path / "model"
+    with atomic.folder(target) as tmp:
+        (tmp / "weights").write_text("old", encoding="utf-8")
+    with pytest.raises(Boom):
+        with atomic.folder(target) as tmp:
+            (tmp / "weights").write_text("new, half written", encoding="utf-8")
+            (tmp / "extra").write_text("x", encoding="utf-8")
+            raise Boom
+    assert digests(target) == {"weights": hashlib.sha256(b"old").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_an_interrupt_inside_folder_is_cleaned_up_too(tmp_path):
+    target = tmp_path / "model"
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.folder(target) as tmp:
+            (tmp / "weights").write_text("partial", encoding="utf-8")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folder_replaces_a_previous_folder_as_a_whole(tmp_path):
+    target = tmp_path / "model"
+    with atomic.folder(target) as tmp:
+        (tmp / "a").write_text("1", encoding="utf-8")
+    with atomic.folder(target) as tmp:
+        (tmp / "b").write_text("2", encoding="utf-8")
+    assert sorted(p.name for p in target.iterdir()) == ["b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+class FailingHandle:
+    """Stands in for the temporary file: writes half the text, then fails like a full disk."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+        return False
+
+    def write(self, text):
+        self.handle.write(text[: len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("write", [lambda p: atomic.write_text(p, "new " * 1000),
+                                   lambda p: atomic.write_json(p, {"new": list(range(1000))})],
+                         ids=["write_text", "write_json"])
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch, write):
+    path = tmp_path / "result.json"
+    atomic.write_json(path, {"old": True})
+    real_fdopen = atomic.os.fdopen
+    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, *a, **k: FailingHandle(real_fdopen(fd, *a, **k)))
+    with pytest.raises(OSError, match="No space left"):
+        write(path)
+    assert json.loads(path.read_text(encoding="utf-8")) == {"old": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json"]
+
+
+def test_write_json_refuses_nan_before_touching_the_file(tmp_path):
+    path = tmp_path / "result.json"
+    atomic.write_json(path, {"old": True})
+    with pytest.raises(ValueError):
+        atomic.write_json(path, {"f1": float("nan")})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"old": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json"]
