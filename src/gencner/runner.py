@@ -170,7 +170,7 @@ class Runner:
     def datamodule(self, ctx: TaskContext) -> StepDataModule:
         t = self.cfg.trainer
         return StepDataModule(ctx.model, ctx.examples, ctx.step.dev, t.batch_size, t.eval_batch_size,
-                              self.cfg.seed * 1000 + ctx.step.step, t.num_workers, t.length_bucketing)
+                              self.cfg.seed * 1000 + ctx.step.step, t.num_workers, t.length_bucketing, t.token_budget)
 
     def fit(self, ctx: TaskContext) -> BestWeights:
         cfg = self.cfg

@@ -143,6 +143,7 @@ class TrainerConfig:
     select: str = "best"
     num_workers: int = 0
     length_bucketing: bool = False
+    token_budget: Optional[int] = None  # padded tokens per training batch (replaces batch_size when set)
     deterministic: bool = True
     progress: bool = True
 

@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import DataLoader, DistributedSampler
 
 from gencner.data.batching import Collator, Example, encode_examples
-from gencner.data.sampling import LengthBucketSampler
+from gencner.data.sampling import LengthBucketSampler, TokenBudgetSampler
 from gencner.data.schema import Sentence
 from gencner.distributed import active, shard
 
@@ -26,6 +26,7 @@ class StepDataModule(L.LightningDataModule):
         seed: int,
         num_workers: int = 0,
         length_bucketing: bool = False,
+        token_budget: int | None = None,
     ):
         super().__init__()
         self.batch_size = batch_size
@@ -33,6 +34,7 @@ class StepDataModule(L.LightningDataModule):
         self.seed = seed
         self.num_workers = num_workers
         self.length_bucketing = length_bucketing
+        self.token_budget = token_budget
         encoder, space, type_ids = model.source_encoder(), model.space, model.type_ids
         self.train_items, self.train_truncation = encode_examples(train, encoder, space, type_ids)
         self.dev_items, self.dev_truncation = encode_examples([Example(s) for s in dev], encoder, space, type_ids)
@@ -48,8 +50,11 @@ class StepDataModule(L.LightningDataModule):
         if active():  # each rank its share of a seeded shuffle (Lightning's sampler swap is off)
             sampler = DistributedSampler(self.train_items, shuffle=True, seed=self.seed, drop_last=False)
             return DataLoader(self.train_items, batch_size=self.batch_size, sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
+        lengths = [len(it.source.ids) + len(it.target) for it in self.train_items]
+        if self.token_budget:
+            sampler = TokenBudgetSampler(lengths, self.token_budget, self._generator())
+            return DataLoader(self.train_items, batch_sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
         if self.length_bucketing:
-            lengths = [len(it.source.ids) + len(it.target) for it in self.train_items]
             sampler = LengthBucketSampler(lengths, self.batch_size, self._generator())
             return DataLoader(self.train_items, batch_sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
         return DataLoader(

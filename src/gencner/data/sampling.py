@@ -28,3 +28,34 @@ class LengthBucketSampler(Sampler[list[int]]):
             batches += [bucket[k : k + self.batch_size] for k in range(0, len(bucket), self.batch_size)]
         for b in torch.randperm(len(batches), generator=self.generator).tolist():
             yield batches[b]
+
+
+class TokenBudgetSampler(LengthBucketSampler):
+    """Like LengthBucketSampler, but a batch grows while its padded size (longest example × count) stays
+    within `max_tokens`: short sentences travel in large batches, long ones in small ones."""
+
+    def __init__(self, lengths: Sequence[int], max_tokens: int, generator: torch.Generator, bucket_size: int = 4096):
+        super().__init__(lengths, 1, generator)
+        self.max_tokens = max_tokens
+        self.bucket_size = bucket_size
+
+    def __len__(self) -> int:
+        return len(self._batches(list(range(len(self.lengths)))))
+
+    def _batches(self, order: list[int]) -> list[list[int]]:
+        batches: list[list[int]] = []
+        for i in range(0, len(order), self.bucket_size):
+            current: list[int] = []
+            for j in sorted(order[i : i + self.bucket_size], key=lambda k: self.lengths[k]):
+                if current and self.lengths[j] * (len(current) + 1) > self.max_tokens:
+                    batches.append(current)
+                    current = []
+                current.append(j)
+            if current:
+                batches.append(current)
+        return batches
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batches = self._batches(torch.randperm(len(self.lengths), generator=self.generator).tolist())
+        for b in torch.randperm(len(batches), generator=self.generator).tolist():
+            yield batches[b]
