@@ -6,7 +6,8 @@ import torch
 
 from gencner.data.sampling import LengthBucketSampler, TokenBudgetSampler
 
-LENGTHS = [random.Random(3).randint(5, 80) for _ in range(997)]
+_RNG = random.Random(3)
+LENGTHS = [_RNG.randint(5, 80) for _ in range(997)]
 
 
 def padded(batches):

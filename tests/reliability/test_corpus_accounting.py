@@ -57,7 +57,7 @@ def renamed(spans) -> list[Span]:
 
 
 @pytest.mark.parametrize("flat", [True, False], ids=["flat", "nested"])
-@fuzz(40)
+@fuzz(30)
 @given(splits=st.fixed_dictionaries({split: st.lists(spankl_sentences(), max_size=5) for split in SPLITS}))
 def test_every_gold_span_is_kept_or_counted(spankl_dataset, flat, splits):
     paths, configs = spankl_dataset

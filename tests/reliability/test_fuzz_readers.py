@@ -101,7 +101,7 @@ spankl_lines = (
 )
 
 
-@fuzz(120)
+@fuzz(100)
 @given(data=files_of(spankl_lines))
 def test_spankl_reads_any_file_or_names_the_file_and_line(scratch, data):
     read_or_refuse(read_spankl, scratch / "train.jsonl", data)
@@ -182,7 +182,7 @@ SCHEMES_AND_COLUMNS = [("bio", 0, -1), ("bioes", 0, -1), ("io", -2, -1), ("bio",
 
 
 @pytest.mark.parametrize("scheme, token_column, tag_column", SCHEMES_AND_COLUMNS)
-@fuzz(50)
+@fuzz(40)
 @given(data=files_of(conll_lines))
 def test_conll_reads_any_file_or_names_the_file_and_line(scratch, scheme, token_column, tag_column, data):
     read_or_refuse(lambda p, split, report: read_conll(p, split, report, scheme, token_column, tag_column),
@@ -236,7 +236,7 @@ conll2012_lines = (
 )
 
 
-@fuzz(100)
+@fuzz(80)
 @given(data=files_of(conll2012_lines))
 def test_conll2012_reads_any_file_or_names_the_file_and_line(scratch, data):
     read_or_refuse(read_conll2012, scratch / "a.v4_gold_conll", data)
@@ -289,7 +289,7 @@ def test_conll2012_round_trip_drops_and_counts_pt_sentences(scratch, documents):
     lambda p, split, report: read_conll(p, split, report, "bio"),
     lambda p, split, report: read_conll(p, split, report, "io"),
 ], ids=["spankl", "conll2012", "conll-bio", "conll-io"])
-@fuzz(60)
+@fuzz(40)
 @given(data=st.binary(max_size=120))
 def test_arbitrary_bytes_are_read_or_refused_with_file_and_line(scratch, reader, data):
     read_or_refuse(reader, scratch / "bytes.v4_gold_conll", data)
