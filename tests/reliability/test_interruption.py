@@ -25,12 +25,20 @@ INTO_STEP_2 = 0.25
 STARTUP = 120  # importing torch and Lightning on a busy machine
 
 
-def start_train(output_dir: Path, log_name: str) -> tuple[subprocess.Popen, Path]:
+@contextmanager
+def train_process(output_dir: Path, log_name: str):
+    """`gencner train` in a subprocess, its output in a log file; killed on the way out if still running
+    (a failed assertion must not leave a training behind)."""
     log = output_dir / log_name
     with open(log, "w", encoding="utf-8") as handle:
         process = subprocess.Popen([str(GENCNER), "train", *TRAIN, f"output_dir={output_dir}"], stdout=handle,
                                    stderr=subprocess.STDOUT, env=cli_env(), cwd=output_dir)
-    return process, log
+    try:
+        yield process, log
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def let_step_2_start(process: subprocess.Popen) -> None:
@@ -42,7 +50,7 @@ def let_step_2_start(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def monkeypatch_cwd(folder: Path):
+def working_directory(folder: Path):
     previous = os.getcwd()
     os.chdir(folder)
     try:
@@ -69,13 +77,13 @@ def test_a_signal_during_step_2_stops_cleanly_and_keeps_step_1(tmp_path, stop):
     from gencner.model.io import load_model
 
     run = tmp_path / "run"
-    process, log = start_train(tmp_path, "train.log")
-    wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
-    step_1 = digests(run / "steps" / "step-01")
-    let_step_2_start(process)
-    assert not (run / "steps" / "step-02" / "result.json").exists()
-    process.send_signal(stop)
-    code = process.wait(timeout=60)
+    with train_process(tmp_path, "train.log") as (process, log):
+        wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
+        step_1 = digests(run / "steps" / "step-01")
+        let_step_2_start(process)
+        assert not (run / "steps" / "step-02" / "result.json").exists()
+        process.send_signal(stop)
+        code = process.wait(timeout=60)
     output = log.read_text(encoding="utf-8")
 
     assert code == 128 + stop, output
@@ -94,17 +102,17 @@ def killed_and_resumed(tmp_path_factory) -> dict:
     """A run killed (SIGKILL) while step 2 trains, then the same command run again to the end."""
     folder = tmp_path_factory.mktemp("killed")
     run = folder / "run"
-    process, log = start_train(folder, "killed.log")
-    wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
-    step_1 = digests(run / "steps" / "step-01")
-    let_step_2_start(process)
-    process.kill()
-    code = process.wait(timeout=30)
+    with train_process(folder, "killed.log") as (process, log):
+        wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
+        step_1 = digests(run / "steps" / "step-01")
+        let_step_2_start(process)
+        process.kill()
+        code = process.wait(timeout=30)
     finished = sorted(p.parent.name for p in (run / "steps").glob("step-*/result.json"))
     partial = (run / "results.json").exists()
     # The rerun goes through the CLI entry point in this process: a fresh interpreter would spend most of
     # its time importing torch and Lightning, and the kill above already ran the command in one.
-    with monkeypatch_cwd(folder), capture_stderr() as rerun_output:
+    with working_directory(folder), capture_stderr() as rerun_output:
         code_of_rerun = main(["train", *TRAIN, f"output_dir={folder}"])
     assert code_of_rerun == 0, rerun_output.getvalue()[-3000:]
     return {"run": run, "kill_code": code, "finished": finished, "results_after_kill": partial, "step_1": step_1,

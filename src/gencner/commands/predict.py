@@ -21,6 +21,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--output", default="-", help="jsonl file to write (default: stdout)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--beam-size", type=int, default=None, help="beam search width (default: the model's setting, greedy)")
 
 
 def read_sentences(path: str) -> list[Sentence]:
@@ -54,13 +55,17 @@ def _tokens(line: str, jsonl: bool, path: str, number: int) -> list[str]:
 
 
 def run(overrides: list[str], conf: str | None = None, model: str = "", input: str = "-", output: str = "-",
-        batch_size: int = 64, device: str = "cpu") -> int:
+        batch_size: int = 64, device: str = "cpu", beam_size: int | None = None) -> int:
     if overrides:
         raise GencnerError(f"predict takes no key=value overrides (got {' '.join(overrides)})")
     from gencner.model.inference import predict_sentences
     from gencner.model.io import load_model
 
     ner = load_model(Path(model), device=device)
+    if beam_size is not None:
+        if beam_size < 1:
+            raise GencnerError(f"--beam-size {beam_size} must be ≥ 1")
+        ner.decoding["beam_size"] = beam_size
     sentences = read_sentences(input)
     kept = [s for s in sentences if s.tokens]
     predictions, report = predict_sentences(ner, kept, batch_size, flat=True)

@@ -25,7 +25,7 @@ def max_lengths(src_mask: torch.Tensor, base: int, ratio: float) -> torch.Tensor
     return (base + ratio * src_mask.sum(dim=1).float()).floor().long()
 
 
-def _new_cache(net: PointerBart) -> EncoderDecoderCache:
+def new_cache(net: PointerBart) -> EncoderDecoderCache:
     config = net.bart.config
     return EncoderDecoderCache(DynamicCache(config=config), DynamicCache(config=config))
 
@@ -42,7 +42,7 @@ def greedy_decode(
 ) -> Generated:
     batch, length = src_ids.shape
     states, keys = net.encode(src_ids, src_mask)
-    cache = _new_cache(net)
+    cache = new_cache(net)
     eos = length  # EOS's batch-layout index
     step_input = torch.full((batch, 1), start_id, dtype=torch.long, device=src_ids.device)
     done = torch.zeros(batch, dtype=torch.bool, device=src_ids.device)

@@ -13,6 +13,7 @@ from gencner.data.encoding import Parsed, Triplet, parse_indices
 from gencner.data.schema import Sentence
 from gencner.distributed import active, gather_by_position, rank, shard, world_size
 from gencner.metrics.overlap import resolve_overlaps
+from gencner.model.beam import beam_decode
 from gencner.model.decoding import greedy_decode, max_lengths
 from gencner.model.factory import NerModel
 
@@ -71,9 +72,11 @@ def decode_batch(model: NerModel, batch: dict, flat: bool, report: DecodeReport)
     net = model.net
     settings = model.decoding
     limits = max_lengths(batch["src_mask"], settings["max_length_base"], settings["max_length_ratio"])
-    out = greedy_decode(
-        net, batch["src_ids"], batch["src_mask"], batch["word_mask"], model.start_id, limits, settings["constrained"]
-    )
+    inputs = (net, batch["src_ids"], batch["src_mask"], batch["word_mask"], model.start_id, limits)
+    if settings.get("beam_size", 1) > 1:
+        out = beam_decode(*inputs, settings["beam_size"], settings["constrained"])
+    else:
+        out = greedy_decode(*inputs, settings["constrained"])
     length = batch["src_ids"].size(1)
     space = model.space
     results = []
