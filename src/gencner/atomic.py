@@ -65,3 +65,19 @@ def folder(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale_temporaries(root: str | os.PathLike) -> int:
+    """Delete the `.<name>.*.tmp` files and folders (and `.<name>.old` folders) that a killed process left
+    under `root`; returns how many. Only names these helpers create are touched."""
+    count = 0
+    root = Path(root)
+    if not root.is_dir():
+        return 0
+    for path in list(root.rglob(".*.tmp")) + list(root.rglob(".*.old")):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        count += 1
+    return count

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import lightning as L
 import torch
 
-from gencner.atomic import write_json
+from gencner.atomic import remove_stale_temporaries, write_json
 from gencner.cl.callbacks import CLCallback, FrozenTeacherCheck, GoldTargets, NonFiniteLossGuard, PseudoLabels
 from gencner.cl.context import TaskContext
 from gencner.cl.module import StepModule
@@ -66,7 +66,8 @@ def check_same_config(run_dir: Path, config: dict) -> None:
 
 
 def _strip(config: dict, ignore: dict) -> dict:
-    out = {k: v for k, v in config.items() if k not in ("name", "logger")}  # where metrics go does not change them
+    # where the run lives and where metrics go do not change its results (a moved run folder resumes)
+    out = {k: v for k, v in config.items() if k not in ("name", "logger", "output_dir")}
     for group, keys in ignore.items():
         out[group] = {k: v for k, v in out.get(group, {}).items() if k not in keys}
     return out
@@ -111,6 +112,7 @@ class Runner:
         header = self.header(stream, corpus)
         self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if self.cumulative else "cl", config,
                                     upper["macro_f1"] if upper else None)
+        remove_stale_temporaries(self.run_dir)  # left by a run killed while writing
         done = load_step_results(self.run_dir)
         model = self.resume_model(done, corpus)
         for step in stream.steps[len(done):]:

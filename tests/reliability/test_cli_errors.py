@@ -4,12 +4,14 @@ traceback. (tests/cli/test_config.py checks the messages of load_config itself.)
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from gencner.config.schema import TrainerConfig
 from reliability_support import run_cli
 
-TRAINER_KEYS = ("accelerator, batch_size, deterministic, devices, eval_batch_size, gradient_clip, length_bucketing, "
-                "lr, max_epochs, name, num_workers, precision, progress, select, strategy, warmup_ratio, weight_decay")
+TRAINER_KEYS = ", ".join(sorted(f.name for f in dataclasses.fields(TrainerConfig)))
 
 CASES = [
     # (command and arguments, fragments the one line must hold)

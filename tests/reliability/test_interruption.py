@@ -133,10 +133,6 @@ def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
         "step-01", "step-02", "step-03"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "load_model returns BART in eval mode (from_pretrained) and Lightning 2.6 no longer switches modules to "
-    "train mode at the start of a fit, so the steps after a resume train without dropout; an uninterrupted "
-    "run trains them with dropout"))
 def test_a_resumed_run_ends_with_the_matrix_of_an_uninterrupted_run(killed_and_resumed, reference_run):
     resumed = killed_and_resumed["results"]
     assert resumed["matrix"] == reference_run["matrix"]

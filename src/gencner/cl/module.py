@@ -44,8 +44,14 @@ class StepModule(L.LightningModule):
         self.prefix = log_prefix
         self.last_dev: dict[str, Any] = {}
 
+    def on_train_start(self) -> None:
+        # Lightning 2.6 no longer puts the model in train mode when a fit starts, and a BART from
+        # from_pretrained() or from a saved step comes back in eval mode: without this, dropout would be
+        # off for every step after the first (and a resumed run would differ from an uninterrupted one).
+        self.train()
+
     def train(self, mode: bool = True):
-        """Lightning switches every submodule to train mode at the start of a fit; the teacher stays in eval."""
+        """Train mode for the student; the teacher stays in eval mode whatever is asked."""
         super().train(mode)
         if self.teacher is not None:
             self.teacher.eval()

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from gencner.data.schema import Sentence
-from gencner.errors import DataError, GencnerError
+from gencner.errors import ConfigError, DataError, GencnerError
 
 
 def add_arguments(parser) -> None:
@@ -26,7 +26,7 @@ def add_arguments(parser) -> None:
 
 def read_sentences(path: str) -> list[Sentence]:
     if path != "-" and not Path(path).is_file():
-        raise GencnerError(f"--input {path}: no such file")
+        raise ConfigError(f"--input {path}: no such file")
     handle = sys.stdin if path == "-" else open(path, encoding="utf-8")
     jsonl = path.endswith(".jsonl")
     sentences = []
@@ -61,6 +61,8 @@ def run(overrides: list[str], conf: str | None = None, model: str = "", input: s
     from gencner.model.inference import predict_sentences
     from gencner.model.io import load_model
 
+    if not Path(model).is_dir():
+        raise ConfigError(f"--model {model}: no such folder (a run saves its models in runs/<name>/steps/step-NN/model)")
     ner = load_model(Path(model), device=device)
     if beam_size is not None:
         if beam_size < 1:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from gencner.data.readers import read_conll, read_conll2012, read_hub, read_spankl
+from gencner.data.readers import REPAIR_DUPLICATE, read_conll, read_conll2012, read_hub, read_spankl
 from gencner.data.schema import SPLITS, Corpus, ReadReport, Sentence, Span
 from gencner.data.synthetic import generate_synthetic
 from gencner.errors import ConfigError
@@ -76,7 +76,9 @@ def normalise(sentences: list[Sentence], dcfg: Any, report: ReadReport) -> list[
         spans = []
         for span in sent.spans:
             span = Span(span.start, span.end, renames.get(span.type, span.type))
-            if span.type in known:
+            if span.type in known and span in spans:  # a rename made two labels one
+                report.repair(REPAIR_DUPLICATE, sent.origin)
+            elif span.type in known:
                 spans.append(span)
             else:
                 report.drop(f"entity of type {span.type} (not in the dataset's tasks; removed everywhere)", sent.origin)

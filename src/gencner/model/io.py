@@ -5,10 +5,12 @@
   tokenizer.json, ...              the tokenizer with its type tokens
   gencner.json                     the type inventory, type names, source length, decoding settings
 
-Loading uses safetensors only (no pickle); a truncated or altered file gives a clear error."""
+Loading uses safetensors only (no pickle); a truncated or altered file gives a clear error: gencner.json
+records the SHA-256 of both weight files (safetensors itself checks structure, not content)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -42,6 +44,7 @@ def save_model(model: NerModel, path: str | Path) -> Path:
         save_file(head, str(tmp / HEAD))
         model.tokenizer.save_pretrained(tmp)
         write_json(tmp / META, {
+            "sha256": {name: file_digest(tmp / name) for name in (WEIGHTS, HEAD)},
             "gencner_version": __version__,
             "types": list(model.types),
             "type_names": dict(model.type_names),
@@ -84,8 +87,24 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
         raise GencnerError(f"{path / HEAD}: does not match the model: {str(exc).splitlines()[0]}") from None
     if len(meta["types"]) != net.n_types:
         raise GencnerError(f"{path}: {META} lists {len(meta['types'])} types but the head has {net.n_types}")
+    _check_digests(path, meta)  # last: the structural checks above name what is wrong more precisely
     model = NerModel(net.to(device), tokenizer, list(meta["types"]), dict(meta["type_names"]), meta["max_source_tokens"], dict(meta["decoding"]))
     return model
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_digests(path: Path, meta: dict) -> None:
+    """Folders saved before digests were recorded have none; then only safetensors' own checks apply."""
+    for name, expected in (meta.get("sha256") or {}).items():
+        if name in (WEIGHTS, HEAD) and file_digest(path / name) != expected:
+            raise GencnerError(f"{path / name}: its SHA-256 differs from the one recorded in {META} (truncated or altered file?)")
 
 
 def _read_meta(meta_file: Path) -> dict:
