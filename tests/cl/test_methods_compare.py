@@ -10,8 +10,7 @@ from gencner.cli import main
 STREAM = [
     "dataset.tasks=[[ORG],[PERSON],[GPE]]", "dataset.task_names=[ORG,PERSON,GPE]", "dataset.permutations=[[0,1,2]]",
     "dataset.synthetic.train=900", "dataset.synthetic.dev=90", "dataset.synthetic.test=90",
-    "model.d_model=64", "model.ffn_dim=128", "model.attention_heads=2", "model.vocab_size=600", "model.denoise_epochs=0",
-    "trainer.max_epochs=12", "trainer.batch_size=8", "trainer.lr=2e-3",
+    "model.denoise_epochs=0", "trainer.max_epochs=8",
 ]
 
 
@@ -28,7 +27,7 @@ def test_gencner_beats_finetune_at_the_last_step(tmp_path):
     finetune, gencner = last["finetune"], last["gencner"]
     # fine-tuning never sees an old type again: it stops predicting them
     assert max(finetune["matrix"][-1][:2]) < 0.1
-    assert gencner["macro_f1"][-1] > finetune["macro_f1"][-1] + 0.05
+    assert gencner["macro_f1"][-1] > finetune["macro_f1"][-1] + 0.08
     assert sum(gencner["matrix"][-1][:2]) > sum(finetune["matrix"][-1][:2]) + 0.2
     # pseudo-labels were made and thresholded from step 2 on
     assert set(gencner["thresholds"][1]) == {"ORG"} and set(gencner["thresholds"][2]) == {"ORG", "PERSON"}
