@@ -15,7 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from gencner.metrics.span_f1 import SpanF1, task_f1
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # span_f1 imports torch; the matrix functions below are used without it (reports)
+    from gencner.metrics.span_f1 import SpanF1
 
 Matrix = Sequence[Sequence[float]]
 
@@ -39,11 +42,15 @@ def _mean(values: Sequence[float]) -> float | None:
 def matrix_row(per_type_counts: SpanF1 | Mapping, tasks_so_far: Sequence[Iterable[str] | str]) -> list[float]:
     """One row of R: the micro-F1 of each learned task (tasks as lists of types, in stream order),
     ``task_f1(counts, task)`` for each, from the per-type counts of one evaluation."""
+    from gencner.metrics.span_f1 import task_f1
+
     return [task_f1(per_type_counts, task) for task in tasks_so_far]
 
 
 def micro_f1_pooled(per_type_counts: SpanF1 | Mapping, seen_types: Iterable[str]) -> float:
     """Micro-F1 pooled over all seen types: 2·Σtp / (Σgold + Σpred) over the types of every learned task."""
+    from gencner.metrics.span_f1 import task_f1
+
     return task_f1(per_type_counts, seen_types)
 
 

@@ -8,17 +8,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from gencner.metrics import continual
+
 
 def mean_std(curves: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
-    """Per step, mean and population std over runs, cut to the steps every run has: the same convention
-    as gencner.metrics.mean_std, repeated here because that module imports torch."""
-    if not curves:
-        return [], []
-    n_steps = min(len(c) for c in curves)
-    if n_steps == 0:
-        return [], []
-    table = np.array([[float(v) for v in c[:n_steps]] for c in curves], dtype=float)
-    return table.mean(axis=0).tolist(), table.std(axis=0).tolist()
+    """Per step, mean and population std over runs (gencner.metrics.mean_std); no runs: empty curves."""
+    return continual.mean_std(curves) if curves else ([], [])
 
 
 def macro_f1_stats(method: dict) -> dict:
