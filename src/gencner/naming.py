@@ -26,7 +26,7 @@ def run_name(cfg: Any, method: str | None = None) -> str:
 
 # The dataset keys that decide which training sentences there are (not how types are grouped into tasks).
 CORPUS_KEYS = ("format", "path", "train", "dev", "test", "tagging", "token_column", "tag_column", "source",
-               "hub_config", "revision", "schema", "synthetic")
+               "hub_config", "revision", "schema", "use_task_files", "synthetic")
 
 
 def pretrained_cache(cfg: Any) -> str:

@@ -67,7 +67,8 @@ def check_same_config(run_dir: Path, config: dict) -> None:
 
 def _strip(config: dict, ignore: dict) -> dict:
     # where the run lives and where metrics go do not change its results (a moved run folder resumes)
-    out = {k: v for k, v in config.items() if k not in ("name", "logger", "output_dir")}
+    # (`choices` and `experiment` say how the values were composed; the values themselves are compared)
+    out = {k: v for k, v in config.items() if k not in ("name", "logger", "output_dir", "choices", "experiment")}
     for group, keys in ignore.items():
         out[group] = {k: v for k, v in out.get(group, {}).items() if k not in keys}
     return out
@@ -180,7 +181,7 @@ class Runner:
         kd = {"weight": m.kd_weight if m.distill else 0.0, "temperature": m.kd_temperature, "positions": m.kd_positions}
         optim = {"lr": t.lr, "weight_decay": t.weight_decay, "warmup_ratio": t.warmup_ratio, "fused": True}
         dev_tasks = [task for task in ctx.step.tasks_so_far if set(task[1]) <= set(ctx.step.label_types)]
-        module = StepModule(ctx.model, optim, dev_tasks, ctx.teacher, kd, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/")
+        module = StepModule(ctx.model, optim, dev_tasks, ctx.teacher, kd, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/", compile_forward=t.compile)
         best = BestWeights(t.select)
         callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step)] + list(self.callbacks)
         trainer = make_trainer(t, ctx.step_dir, callbacks, self.tracker.loggers())

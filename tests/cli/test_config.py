@@ -195,3 +195,8 @@ def test_unknown_key_inside_an_experiment_names_the_experiment(conf_copy):
     with pytest.raises(ConfigError, match=re.escape("experiment 'typo': unknown key 'trainer.learning_rate'; "
                                                     "valid keys under trainer:")):
         load_config(["experiment=typo"], conf=conf_copy)
+
+
+def test_half_precision_is_refused_with_the_valid_choices():
+    with pytest.raises(ConfigError, match=r"trainer.precision='16-mixed' is not valid; choose one of: 32-true, 32, bf16-mixed, bf16-true"):
+        load_config(["trainer.precision=16-mixed"])

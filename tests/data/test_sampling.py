@@ -40,3 +40,13 @@ def test_the_same_seed_gives_the_same_epochs_and_epochs_differ():
     first_a, first_b = list(a), list(b)
     assert first_a == first_b
     assert list(a) != first_a  # the next epoch is shuffled anew
+
+
+def test_token_budget_length_is_exact_every_epoch():
+    rng = random.Random(9)
+    lengths = [rng.randint(5, 120) for _ in range(10_000)]  # more than one bucket's worth
+    sampler = TokenBudgetSampler(lengths, 2048, torch.Generator().manual_seed(1))
+    for _ in range(3):
+        batches = list(sampler)
+        assert len(batches) == len(sampler)
+        assert sorted(i for b in batches for i in b) == list(range(len(lengths)))

@@ -9,8 +9,14 @@ from gencner.data.batching import IGNORE
 
 
 def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean token-level CE over the target indices (padding = IGNORE)."""
-    return F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=IGNORE)
+    """Mean token-level CE over the target indices (padding = IGNORE).
+
+    Written as log-softmax + gather rather than F.cross_entropy: on a 3-D input that dispatches to
+    nll_loss2d, whose CUDA kernel refuses torch.use_deterministic_algorithms(True) (trainer.deterministic)."""
+    valid = targets != IGNORE
+    logp = logits.float().log_softmax(dim=-1)
+    picked = logp.gather(-1, targets.clamp(min=0)[..., None]).squeeze(-1)
+    return -(picked * valid).sum() / valid.sum().clamp(min=1)
 
 
 def distillation(

@@ -29,6 +29,7 @@ class StepModule(L.LightningModule):
         kd: dict | None = None,
         flat: bool = True,
         log_prefix: str = "",
+        compile_forward: bool = False,
     ):
         super().__init__()
         self.model = model  # a plain dataclass: not registered; its network is, as `student`
@@ -43,6 +44,10 @@ class StepModule(L.LightningModule):
         self.dev_report = DecodeReport()
         self.prefix = log_prefix
         self.last_dev: dict[str, Any] = {}
+        # compiled callables are kept out of the module tree (no duplicate parameters in state_dict)
+        self._forward = {"student": torch.compile(self.student, dynamic=True) if compile_forward else self.student}
+        if self.teacher is not None:
+            self._forward["teacher"] = torch.compile(self.teacher, dynamic=True) if compile_forward else self.teacher
 
     def on_train_start(self) -> None:
         # Lightning 2.6 no longer puts the model in train mode when a fit starts, and a BART from
@@ -66,11 +71,11 @@ class StepModule(L.LightningModule):
     def losses(self, batch: dict) -> dict[str, torch.Tensor]:
         dec_ids = self.student.decoder_input_ids(batch["targets"], batch["src_ids"], self.model.start_id)
         inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec_ids)
-        logits = self.student(*inputs)
+        logits = self._forward["student"](*inputs)
         out = {"ce": cross_entropy(logits, batch["targets"])}
         if self.teacher is not None and self.kd.get("weight", 0) > 0:
             with torch.no_grad():
-                teacher_logits = self.teacher(*inputs)
+                teacher_logits = self._forward["teacher"](*inputs)
             mask = batch["kd_mask"] if self.kd.get("positions") == "pseudo" else batch["targets"] != IGNORE
             out["kd"] = distillation(logits, teacher_logits, mask, self.kd.get("temperature", 1.0))
             out["loss"] = out["ce"] + self.kd["weight"] * out["kd"]

@@ -144,6 +144,7 @@ class TrainerConfig:
     num_workers: int = 0
     length_bucketing: bool = False
     token_budget: Optional[int] = None  # padded tokens per training batch (replaces batch_size when set)
+    compile: bool = False  # torch.compile the student's and teacher's forward (measure with `gencner bench --compile`)
     deterministic: bool = True
     progress: bool = True
 

@@ -18,6 +18,8 @@ TARGET_ORDERS = ("pseudo-first", "sorted")
 SELECTIONS = ("best", "last")
 LOGGERS = ("none", "csv", "wandb")
 WANDB_MODES = ("offline", "online", "disabled")
+# fp16 is left out: its range cannot hold the masking score, and bf16 is what modern GPUs offer
+PRECISIONS = ("32-true", "32", "bf16-mixed", "bf16-true")
 
 
 def one_of(key: str, value: Any, valid: Iterable[str]) -> None:
@@ -53,6 +55,7 @@ def validate(cfg: Any, root: Path | None = None) -> None:
     if method.kd_temperature <= 0:
         raise ConfigError(f"method.kd_temperature={method.kd_temperature} must be > 0")
     one_of("trainer.select", cfg.trainer.select, SELECTIONS)
+    one_of("trainer.precision", str(cfg.trainer.precision), PRECISIONS)
     if cfg.trainer.batch_size < 1 or cfg.trainer.eval_batch_size < 1 or cfg.trainer.max_epochs < 1:
         raise ConfigError("trainer.batch_size, trainer.eval_batch_size and trainer.max_epochs must be ≥ 1")
     one_of("logger.name", cfg.logger.name, LOGGERS)

@@ -30,30 +30,31 @@ class LengthBucketSampler(Sampler[list[int]]):
             yield batches[b]
 
 
-class TokenBudgetSampler(LengthBucketSampler):
-    """Like LengthBucketSampler, but a batch grows while its padded size (longest example × count) stays
-    within `max_tokens`: short sentences travel in large batches, long ones in small ones."""
+class TokenBudgetSampler(Sampler[list[int]]):
+    """A batch grows while its padded size (longest example × count) stays within `max_tokens`: short
+    sentences travel in large batches, long ones in small ones. Examples are sorted by length (ties in a
+    seeded random order) and cut into batches once per epoch, so the number of batches is the same every
+    epoch and __len__ is exact (Lightning ends an epoch after __len__ batches); the batch order is shuffled."""
 
-    def __init__(self, lengths: Sequence[int], max_tokens: int, generator: torch.Generator, bucket_size: int = 4096):
-        super().__init__(lengths, 1, generator)
+    def __init__(self, lengths: Sequence[int], max_tokens: int, generator: torch.Generator):
+        self.lengths = list(lengths)
         self.max_tokens = max_tokens
-        self.bucket_size = bucket_size
+        self.generator = generator
+        self.count = len(self._batches(list(range(len(self.lengths)))))
 
     def __len__(self) -> int:
-        return len(self._batches(list(range(len(self.lengths)))))
+        return self.count
 
-    def _batches(self, order: list[int]) -> list[list[int]]:
+    def _batches(self, tie_order: list[int]) -> list[list[int]]:
+        rank = {j: r for r, j in enumerate(tie_order)}
         batches: list[list[int]] = []
-        for i in range(0, len(order), self.bucket_size):
-            current: list[int] = []
-            for j in sorted(order[i : i + self.bucket_size], key=lambda k: self.lengths[k]):
-                if current and self.lengths[j] * (len(current) + 1) > self.max_tokens:
-                    batches.append(current)
-                    current = []
-                current.append(j)
-            if current:
+        current: list[int] = []
+        for j in sorted(range(len(self.lengths)), key=lambda k: (self.lengths[k], rank[k])):
+            if current and self.lengths[j] * (len(current) + 1) > self.max_tokens:
                 batches.append(current)
-        return batches
+                current = []
+            current.append(j)
+        return batches + ([current] if current else [])
 
     def __iter__(self) -> Iterator[list[int]]:
         batches = self._batches(torch.randperm(len(self.lengths), generator=self.generator).tolist())

@@ -21,7 +21,7 @@ class Generated:
 
 
 def max_lengths(src_mask: torch.Tensor, base: int, ratio: float) -> torch.Tensor:
-    """Protocol §4: at most base + ratio · (source length in pieces) indices per sentence."""
+    """Protocol §4: at most base + ratio · (source length in pieces, <s> and </s> included) indices."""
     return (base + ratio * src_mask.sum(dim=1).float()).floor().long()
 
 

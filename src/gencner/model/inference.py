@@ -58,10 +58,13 @@ def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Tripl
     report.truncated_outputs += int(parsed.truncated)
     triplets = parsed.triplets
     if flat and len(triplets) > 1:
-        by_span = {t.span: t for t in sorted(triplets, key=lambda t: t.confidence)}  # most confident last wins
         kept, dropped = resolve_overlaps((t.span, t.confidence) for t in triplets)
         report.overlaps_dropped += dropped
-        triplets = [by_span[s] for s in kept]
+        # in the decoder's own order (pseudo-labels keep the teacher's order); of exact repeats, the most
+        # confident one
+        best = {t.span: t for t in sorted(triplets, key=lambda t: t.confidence)}
+        keep = set(kept)
+        triplets = [t for t in triplets if t.span in keep and t is best[t.span]]
     report.triplets += len(triplets)
     return triplets
 

@@ -51,6 +51,7 @@ def save_model(model: NerModel, path: str | Path) -> Path:
             "n_positions": model.net.n_positions,
             "max_source_tokens": model.max_source_tokens,
             "eos_token_id": model.net.eos_token_id,
+            "head_dropout": model.net.dropout,
             "decoding": dict(model.decoding),
         })
     return Path(path)
@@ -79,7 +80,8 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
         raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
     if "type_token_ids" not in head:
         raise GencnerError(f"{path / HEAD}: no tensor 'type_token_ids' (truncated or altered file?)")
-    net = PointerBart(bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"])
+    net = PointerBart(bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"],
+                      float(meta.get("head_dropout", 0.1)))
     mlp = {k.removeprefix("encoder_mlp."): v for k, v in head.items() if k.startswith("encoder_mlp.")}
     try:
         net.encoder_mlp.load_state_dict(mlp)

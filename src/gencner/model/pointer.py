@@ -22,6 +22,7 @@ class PointerBart(nn.Module):
         d = bart.config.d_model
         self.encoder_mlp = nn.Sequential(nn.Linear(d, d), nn.Dropout(dropout), nn.ReLU(), nn.Linear(d, d))
         self.n_positions = n_positions
+        self.dropout = dropout
         self.eos_token_id = eos_token_id
         self.register_buffer("type_token_ids", torch.tensor(type_token_ids, dtype=torch.long), persistent=True)
 
@@ -53,6 +54,10 @@ class PointerBart(nn.Module):
 
     def scores(self, hidden: torch.Tensor, keys: torch.Tensor, word_mask: torch.Tensor) -> torch.Tensor:
         """Logits (B, T, L + 1 + n_types) in the batch layout [positions | EOS | types]."""
+        with torch.autocast(hidden.device.type, enabled=False):  # .float() alone does not leave autocast
+            return self._scores(hidden, keys, word_mask)
+
+    def _scores(self, hidden: torch.Tensor, keys: torch.Tensor, word_mask: torch.Tensor) -> torch.Tensor:
         h = hidden.float()
         pointer = torch.einsum("btd,bld->btl", h, keys.float())
         pointer = pointer.masked_fill(~word_mask[:, None, :], NEG)
