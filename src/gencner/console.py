@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -15,12 +16,16 @@ if not console.is_terminal:  # logs and CI: rich would wrap tables at 80 columns
 
 
 @contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr; yields `advance(n)`. Silent when stderr is not a terminal."""
+def progress_bar(description: str, total: int, unit: str = "sentences") -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr; yields `advance(n)`. When stderr is not a terminal (a log file on
+    a GPU box), one line with the count and the time it took instead."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    started = time.perf_counter()
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n=1: progress.advance(task, n)
+    if not console.is_terminal:
+        console.print(f"{description}: {total:,} {unit} in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 def _total(counts: dict[str, int]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Sequence
@@ -27,9 +28,6 @@ def inference_bf16(t: Any) -> bool:
 def quiet_lightning() -> None:
     """Keep the console for gencner's own progress and tables: Lightning's start-up banners, tips and
     the expected warnings (a teacher in eval mode, a custom batch transfer) are noise in a CL run."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # "Writing model shards" at every step's save
     for name in ("lightning.pytorch", "lightning.fabric", "lightning", "pytorch_lightning"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for pattern in (
@@ -44,10 +42,30 @@ def quiet_lightning() -> None:
         warnings.filterwarnings("ignore", message=pattern)
 
 
+class EpochLines(L.Callback):
+    """Where no progress bar can be drawn (a log file), one line per epoch: the loss, the dev score and
+    the time so far, so that a run followed with `tail -f` is never silent for a whole step."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+
+    def on_train_start(self, trainer, module) -> None:
+        self.started = time.perf_counter()
+
+    def on_train_epoch_end(self, trainer, module) -> None:  # after the epoch's validation
+        if not trainer.is_global_zero:
+            return
+        metrics = trainer.callback_metrics
+        shown = [f"{key.rsplit('/', 2)[-2]} {key.rsplit('/', 1)[-1]} {float(value):.4f}" for key, value in metrics.items()
+                 if key.endswith(("train/loss", "val/score"))]
+        console.print(f"{getattr(module, 'prefix', '').replace('s', 'step ').rstrip('/')} · epoch {trainer.current_epoch + 1}/{trainer.max_epochs}: "
+                      f"{', '.join(shown)} ({time.perf_counter() - self.started:.0f} s)", highlight=False)
+
+
 def make_trainer(t: Any, root: Path, callbacks: Sequence[L.Callback], loggers: Sequence[Any]) -> L.Trainer:
     quiet_lightning()
     show_progress = bool(t.progress) and console.is_terminal
-    bars = [L.pytorch.callbacks.RichProgressBar(leave=False)] if show_progress else []
+    bars = [L.pytorch.callbacks.RichProgressBar(leave=False)] if show_progress else [EpochLines()] if t.progress else []
     return L.Trainer(
         accelerator=t.accelerator,
         devices=t.devices,

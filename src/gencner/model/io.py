@@ -34,8 +34,17 @@ META_FIELDS = {
 }
 
 
+def _quiet_hub_bars() -> None:
+    """No "Loading weights" / "Writing model shards" bar for every step's model."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def save_model(model: NerModel, path: str | Path) -> Path:
     from safetensors.torch import save_file
+
+    _quiet_hub_bars()
 
     with folder(path) as tmp:
         model.net.bart.save_pretrained(tmp, safe_serialization=True)
@@ -61,9 +70,8 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     from transformers import AutoTokenizer, BartModel
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # "Loading weights" for every step's model
+    _quiet_hub_bars()
 
     path = Path(path)
     meta_file = path / META

@@ -47,7 +47,7 @@ def denoise(model: NerModel, sentences: Sequence[Sentence], epochs: int, lr: flo
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: min(1.0, (i + 1) / max(steps // 10, 1)) * max(0.0, 1 - i / steps))
     bart.train()
     losses = []
-    with progress_bar("denoising pretraining", steps) as advance:
+    with progress_bar("denoising pretraining", steps, unit="batches") as advance:
         for _ in range(epochs):
             order = list(range(len(sources)))
             rng.shuffle(order)
@@ -64,7 +64,7 @@ def denoise(model: NerModel, sentences: Sequence[Sentence], epochs: int, lr: flo
                 torch.nn.utils.clip_grad_norm_(bart.parameters(), 1.0)
                 optimizer.step()
                 scheduler.step()
-                total += float(loss) * len(batch)
+                total += loss.item() * len(batch)
                 advance(1)
             losses.append(total / len(sources))
     bart.eval()
