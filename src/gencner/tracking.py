@@ -37,8 +37,9 @@ def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dic
     for kind, counts in pseudo.get("counts", {}).items():
         out[f"cl/pseudo_kept/{kind}"] = counts["kept"]
     for kind, quality in pseudo.get("quality_kept", {}).items():
-        if quality["precision"] is not None:
-            out[f"cl/pseudo_precision/{kind}"] = quality["precision"]
+        for field in ("precision", "recall"):
+            if quality.get(field) is not None:
+                out[f"cl/pseudo_{field}/{kind}"] = quality[field]
     return out
 
 

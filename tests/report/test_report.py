@@ -29,7 +29,7 @@ def step_record(k: int, tasks: list[str], row: list[float], pseudo: bool) -> dic
     if pseudo and k > 1:  # the types learned before step k get a threshold and kept pseudo-labels
         record["thresholds"] = {t: 0.5 + 0.1 * j for j, t in enumerate(tasks[: k - 1])}
         record["pseudo"] = {"counts": {t: {"kept": 5} for t in tasks[: k - 1]},
-                            "quality_kept": {t: {"precision": 0.9 - 0.1 * j} for j, t in enumerate(tasks[: k - 1])}}
+                            "quality_kept": {t: {"precision": 0.9 - 0.1 * j, "recall": 0.4 + 0.1 * j} for j, t in enumerate(tasks[: k - 1])}}
     return record
 
 
@@ -81,7 +81,7 @@ def upper_curves(root: Path) -> list[list[float]]:
 def test_writes_the_figures_and_the_report(experiments):
     out = experiments / "gen" / "report"  # the default: <first folder>/report
     for name in ("forgetting_curves", "matrix-gencner", "matrix-finetune", "task_curves-gencner", "task_curves-finetune",
-                 "thresholds-gencner", "pseudo_precision-gencner"):
+                 "thresholds-gencner", "pseudo_precision-gencner", "pseudo_recall-gencner"):
         assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     assert not (out / "thresholds-finetune.png").exists()
     report = (out / "report.md").read_text()
@@ -131,6 +131,9 @@ def test_per_type_series_average_over_orders(experiments):
     # ORG is the first type of order 0 (τ 0.5 at steps 2, 3) and the second of order 1 (τ 0.6 at step 3)
     assert series.thresholds_by_type(method)["ORG"] == ([2, 3], [0.5, pytest.approx(0.55)])
     assert series.thresholds_by_type(loading.load_method(experiments / "ft")) == {}
+    # recall of ORG's kept pseudo-labels: 0.4 as the first type (order 0), 0.5 as the second (order 1)
+    assert series.pseudo_recall_by_type(method)["ORG"] == ([2, 3], [0.4, pytest.approx(0.45)])
+    assert series.pseudo_precision_by_type(method)["ORG"] == ([2, 3], [0.9, pytest.approx(0.85)])
     assert figures.thresholds_figure(loading.load_method(experiments / "ft")) is None
 
 

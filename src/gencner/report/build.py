@@ -14,10 +14,12 @@ CAPTIONS = {
     "task_curves": "Per-task F1 after learning",
     "thresholds": "Pseudo-label thresholds per type",
     "pseudo_precision": "Precision of kept pseudo-labels per type",
+    "pseudo_recall": "Recall of kept pseudo-labels per type (share of the old types' gold still taught)",
 }
 MISSING = {
     "thresholds": "{label}: no thresholds (the method keeps no pseudo-labels, or none were scored).",
     "pseudo_precision": "{label}: no pseudo-label precision (no pseudo-label was kept).",
+    "pseudo_recall": "{label}: no pseudo-label recall (no pseudo-label was kept).",
 }
 
 
@@ -28,7 +30,7 @@ def file_stem(label: str) -> str:
 
 def save(figure, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, bbox_inches="tight")  # keeps the legend beside the axes
 
 
 def upper_notes(methods: list[dict], upper: dict | None) -> list[str]:

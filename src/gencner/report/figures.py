@@ -32,6 +32,11 @@ def _curve(ax, stats: dict, label: str, **style) -> None:
         ax.fill_between(steps, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
 
 
+def _legend(ax, **options) -> None:
+    """Beside the axes, not on them: curves of a collapsing method and of the bound fill every corner."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **options)
+
+
 def _step_axis(ax, n_steps: int, ylabel: str) -> None:
     ax.set_xlabel("step")
     ax.set_ylabel(ylabel)
@@ -55,7 +60,7 @@ def forgetting_curves(methods: Sequence[dict], upper: dict | None = None, title:
         n_steps = max(n_steps, len(bound["mean"]))
     _step_axis(ax, n_steps, "Macro-F1 (points)")
     ax.set_title(title or "Macro-F1 per step")
-    ax.legend()
+    _legend(ax)
     return figure
 
 
@@ -90,7 +95,7 @@ def task_forgetting_curves(method: dict) -> Figure:
     _step_axis(ax, len(curves), "task F1 (points)")
     ax.set_title(f"F1 of each task after it was learned: {method['label']}")
     if curves:
-        ax.legend(fontsize=8)
+        _legend(ax, fontsize=8)
     return figure
 
 
@@ -103,7 +108,7 @@ def per_type_figure(by_type: dict, title: str, ylabel: str, n_steps: int) -> Fig
         ax.plot(steps, values, marker="o", label=kind)
     _step_axis(ax, n_steps, ylabel)
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    _legend(ax, fontsize=8)
     return figure
 
 
@@ -117,11 +122,19 @@ def thresholds_figure(method: dict) -> Figure | None:
                            "threshold τ (confidence)", _n_steps(method))
 
 
+def _pseudo_quality_figure(by_type: dict, what: str, method: dict) -> Figure | None:
+    by_type = {kind: (steps, [v * POINTS for v in values]) for kind, (steps, values) in by_type.items()}
+    return per_type_figure(by_type, f"{what.capitalize()} of kept pseudo-labels: {method['label']}", f"{what} (points)", _n_steps(method))
+
+
 def pseudo_precision_figure(method: dict) -> Figure | None:
     """Precision of the kept pseudo-labels per type per step; None when no pseudo-label was kept."""
-    by_type = series.pseudo_precision_by_type(method)
-    by_type = {kind: (steps, [v * POINTS for v in values]) for kind, (steps, values) in by_type.items()}
-    return per_type_figure(by_type, f"Precision of kept pseudo-labels: {method['label']}", "precision (points)", _n_steps(method))
+    return _pseudo_quality_figure(series.pseudo_precision_by_type(method), "precision", method)
+
+
+def pseudo_recall_figure(method: dict) -> Figure | None:
+    """Recall of the kept pseudo-labels per type per step (how much of each old type is still taught)."""
+    return _pseudo_quality_figure(series.pseudo_recall_by_type(method), "recall", method)
 
 
 def history_curves(rows: Sequence[dict], title: str = "W&B history") -> Figure:
@@ -135,7 +148,7 @@ def history_curves(rows: Sequence[dict], title: str = "W&B history") -> Figure:
     _step_axis(ax, len(rows), "Macro-F1 (points)")
     ax.set_title(title)
     if ax.get_lines():
-        ax.legend()
+        _legend(ax)
     return figure
 
 
@@ -146,6 +159,7 @@ def method_figures(method: dict) -> dict[str, Figure | None]:
         "task_curves": task_forgetting_curves(method),
         "thresholds": thresholds_figure(method),
         "pseudo_precision": pseudo_precision_figure(method),
+        "pseudo_recall": pseudo_recall_figure(method),
     }
 
 

@@ -83,11 +83,20 @@ def thresholds_by_type(method: dict) -> dict[str, tuple[list[int], list[float]]]
     return per_type_series(method["runs"], lambda run: run.get("thresholds") or [])
 
 
-def _kept_precision(run: dict) -> list[dict]:
-    quality = [(p or {}).get("quality_kept") or {} for p in run.get("pseudo") or []]
-    return [{kind: q.get("precision") for kind, q in by_type.items()} for by_type in quality]
+def _kept_quality(field: str) -> Callable[[dict], list[dict]]:
+    def per_step(run: dict) -> list[dict]:
+        quality = [(p or {}).get("quality_kept") or {} for p in run.get("pseudo") or []]
+        return [{kind: q.get(field) for kind, q in by_type.items()} for by_type in quality]
+
+    return per_step
 
 
 def pseudo_precision_by_type(method: dict) -> dict[str, tuple[list[int], list[float]]]:
     """Precision of the kept pseudo-labels against the step's gold (None when nothing was kept: left out)."""
-    return per_type_series(method["runs"], _kept_precision)
+    return per_type_series(method["runs"], _kept_quality("precision"))
+
+
+def pseudo_recall_by_type(method: dict) -> dict[str, tuple[list[int], list[float]]]:
+    """Recall of the kept pseudo-labels: the share of an old type's gold mentions in the step's training
+    data that the student is still taught (the threshold's cost, where gold for old types exists)."""
+    return per_type_series(method["runs"], _kept_quality("recall"))
