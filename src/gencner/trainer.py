@@ -58,7 +58,9 @@ class EpochLines(L.Callback):
         metrics = trainer.callback_metrics
         shown = [f"{key.rsplit('/', 2)[-2]} {key.rsplit('/', 1)[-1]} {float(value):.4f}" for key, value in metrics.items()
                  if key.endswith(("train/loss", "val/score"))]
-        console.print(f"{getattr(module, 'prefix', '').replace('s', 'step ').rstrip('/')} · epoch {trainer.current_epoch + 1}/{trainer.max_epochs}: "
+        step = getattr(module, "prefix", "").strip("/")  # the module's metric prefix: "s3" for step 3
+        step = f"step {step[1:]}" if step[:1] == "s" and step[1:].isdigit() else step
+        console.print(f"{step} · epoch {trainer.current_epoch + 1}/{trainer.max_epochs}: "
                       f"{', '.join(shown)} ({time.perf_counter() - self.started:.0f} s)", highlight=False)
 
 
