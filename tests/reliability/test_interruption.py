@@ -19,9 +19,9 @@ from gencner import atomic
 from gencner.cli import main
 from reliability_support import GENCNER, TRAIN, cli_env, leftovers, scored_counts, wait_for
 
-# Seconds after step 1's result.json appears: past step 2's pseudo-labelling (a few hundredths of a
+# Seconds after step k's result.json appears: past step k+1's pseudo-labelling (a few hundredths of a
 # second), well inside its fit (about a second).
-INTO_STEP_2 = 0.25
+INTO_NEXT_STEP = 0.25
 STARTUP = 120  # importing torch and Lightning on a busy machine
 
 
@@ -41,12 +41,12 @@ def train_process(output_dir: Path, log_name: str):
             process.wait()
 
 
-def let_step_2_start(process: subprocess.Popen) -> None:
+def let_next_step_start(process: subprocess.Popen, step: int) -> None:
     try:
-        process.wait(timeout=INTO_STEP_2)
+        process.wait(timeout=INTO_NEXT_STEP)
     except subprocess.TimeoutExpired:
         return
-    pytest.fail(f"the run ended (exit code {process.returncode}) before it could be stopped in step 2")
+    pytest.fail(f"the run ended (exit code {process.returncode}) before it could be stopped in step {step}")
 
 
 @contextmanager
@@ -80,7 +80,7 @@ def test_a_signal_during_step_2_stops_cleanly_and_keeps_step_1(tmp_path, stop):
     with train_process(tmp_path, "train.log") as (process, log):
         wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
         step_1 = digests(run / "steps" / "step-01")
-        let_step_2_start(process)
+        let_next_step_start(process, 2)
         assert not (run / "steps" / "step-02" / "result.json").exists()
         process.send_signal(stop)
         code = process.wait(timeout=60)
@@ -99,13 +99,14 @@ def test_a_signal_during_step_2_stops_cleanly_and_keeps_step_1(tmp_path, stop):
 
 @pytest.fixture(scope="module")
 def killed_and_resumed(tmp_path_factory) -> dict:
-    """A run killed (SIGKILL) while step 2 trains, then the same command run again to the end."""
+    """A run killed (SIGKILL) while step 3 trains, with the step-2 model as its teacher, then the same
+    command run again to the end."""
     folder = tmp_path_factory.mktemp("killed")
     run = folder / "run"
     with train_process(folder, "killed.log") as (process, log):
-        wait_for(run / "steps" / "step-01" / "result.json", process, STARTUP, log)
-        step_1 = digests(run / "steps" / "step-01")
-        let_step_2_start(process)
+        wait_for(run / "steps" / "step-02" / "result.json", process, STARTUP, log)
+        done = {name: digests(run / "steps" / name) for name in ("step-01", "step-02")}
+        let_next_step_start(process, 3)
         process.kill()
         code = process.wait(timeout=30)
     finished = sorted(p.parent.name for p in (run / "steps").glob("step-*/result.json"))
@@ -115,7 +116,7 @@ def killed_and_resumed(tmp_path_factory) -> dict:
     with working_directory(folder), capture_stderr() as rerun_output:
         code_of_rerun = main(["train", *TRAIN, f"output_dir={folder}"])
     assert code_of_rerun == 0, rerun_output.getvalue()[-3000:]
-    return {"run": run, "kill_code": code, "finished": finished, "results_after_kill": partial, "step_1": step_1,
+    return {"run": run, "kill_code": code, "finished": finished, "results_after_kill": partial, "done": done,
             "rerun_output": rerun_output.getvalue(),
             "results": json.loads((run / "results.json").read_text(encoding="utf-8"))}
 
@@ -123,11 +124,12 @@ def killed_and_resumed(tmp_path_factory) -> dict:
 def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
     k = killed_and_resumed
     assert k["kill_code"] == -signal.SIGKILL
-    assert k["finished"] and len(k["finished"]) < 3, k["finished"]  # killed while step 2 or 3 was running
+    assert k["finished"] == ["step-01", "step-02"], k["finished"]  # killed while step 3 was running
     assert not k["results_after_kill"]
     resuming = f"resuming {k['run']} after step {len(k['finished'])}"
     assert "".join(resuming.split()) in "".join(k["rerun_output"].split())  # however the console wrapped it
-    assert digests(k["run"] / "steps" / "step-01") == k["step_1"]  # finished steps are not redone
+    for name, before in k["done"].items():  # finished steps are not redone
+        assert digests(k["run"] / "steps" / name) == before, name
     assert k["results"]["status"] == "complete" and len(k["results"]["matrix"]) == 3
     assert sorted(p.parent.name for p in (k["run"] / "steps").glob("step-*/result.json")) == [
         "step-01", "step-02", "step-03"]
