@@ -21,11 +21,16 @@ def logits_of(model, batch, student=None):
     return model.net(batch["src_ids"], batch["src_mask"], batch["word_mask"], dec)
 
 
+def student_and_teacher_logits(model, sentences):
+    """A teacher that knows the first type only (ORG), and both models' logits on one batch."""
+    teacher = model.frozen_copy(n_types=1)
+    model.net.eval()
+    batch = batch_for(model, sentences)
+    return batch, logits_of(model, batch), logits_of(teacher, batch, model)
+
+
 def test_kd_is_zero_when_the_student_equals_the_teacher_on_its_support(tiny_model, small_corpus):
-    teacher = tiny_model.frozen_copy(n_types=1)  # sees ORG only
-    tiny_model.net.eval()
-    batch = batch_for(tiny_model, small_corpus["train"][:6])
-    student, old = logits_of(tiny_model, batch), logits_of(teacher, batch, tiny_model)
+    batch, student, old = student_and_teacher_logits(tiny_model, small_corpus["train"][:6])
     assert student.size(-1) == old.size(-1) + 1  # one more type: the support is a prefix
     assert torch.allclose(student[..., : old.size(-1)], old, atol=1e-5)
     mask = batch["targets"] >= 0
@@ -34,11 +39,8 @@ def test_kd_is_zero_when_the_student_equals_the_teacher_on_its_support(tiny_mode
 
 
 def test_kd_is_positive_when_the_student_differs_and_counts_only_masked_steps(tiny_model, small_corpus):
-    teacher = tiny_model.frozen_copy(n_types=1)
-    tiny_model.net.eval()
-    batch = batch_for(tiny_model, small_corpus["train"][:6])
-    old = logits_of(teacher, batch, tiny_model)
-    student = logits_of(tiny_model, batch).clone()
+    batch, student, old = student_and_teacher_logits(tiny_model, small_corpus["train"][:6])
+    student = student.clone()
     student[:, 0, 1] += 5.0  # change only the first decoder step
     first_only = torch.zeros_like(batch["targets"], dtype=torch.bool)
     first_only[:, 0] = True
@@ -48,10 +50,7 @@ def test_kd_is_positive_when_the_student_differs_and_counts_only_masked_steps(ti
 
 
 def test_kd_ignores_the_students_new_type_logits(tiny_model, small_corpus):
-    teacher = tiny_model.frozen_copy(n_types=1)
-    tiny_model.net.eval()
-    batch = batch_for(tiny_model, small_corpus["train"][:4])
-    old = logits_of(teacher, batch, tiny_model)
-    student = logits_of(tiny_model, batch).clone()
+    batch, student, old = student_and_teacher_logits(tiny_model, small_corpus["train"][:4])
+    student = student.clone()
     student[..., -1] += 50.0  # the new type's score is outside the teacher's support
     assert distillation(student, old, batch["targets"] >= 0).item() < 1e-6

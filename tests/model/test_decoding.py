@@ -81,6 +81,15 @@ def parsed_rows(model, batch, out):
     return rows
 
 
+def decoded_rows(model, collate, constrained):
+    """(canonical indices, parsed output, source encoding, words) for every sentence of every batch."""
+    for sentences in BATCHES.values():
+        batch = collate(model, sentences)
+        out, _ = decode(model, batch, constrained=constrained)
+        for (canonical, parsed), source, words in zip(parsed_rows(model, batch, out), batch["sources"], sentences):
+            yield canonical, parsed, source, words
+
+
 def cases():
     return [(seed, name) for seed in SEEDS for name in BATCHES]
 
@@ -90,21 +99,18 @@ def test_constrained_outputs_parse_into_valid_triplets(models, seed, collate):
     model = models[seed]
     space = model.space
     found = 0
-    for sentences in BATCHES.values():
-        batch = collate(model, sentences)
-        out, _ = decode(model, batch, constrained=True)
-        for (canonical, parsed), source, words in zip(parsed_rows(model, batch, out), batch["sources"], sentences):
-            cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
-            assert len(parsed.triplets) == cut // 3  # every complete group is a valid triplet
-            assert not parsed.malformed, (canonical, parsed.malformed)  # a cut-off last group is truncation
-            for g, triplet in enumerate(parsed.triplets):
-                start, end, type_index = canonical[3 * g : 3 * g + 3]
-                assert start in source.word_starts and end in source.word_starts and start <= end
-                assert space.type_of(type_index) is not None and type_index < space.type_index(len(TYPES))
-                span = triplet.span
-                assert 0 <= span.start < span.end <= len(words) and span.type in TYPES
-                assert (source.word_starts[span.start], source.word_starts[span.end - 1]) == (start, end)
-            found += len(parsed.triplets)
+    for canonical, parsed, source, words in decoded_rows(model, collate, constrained=True):
+        cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
+        assert len(parsed.triplets) == cut // 3  # every complete group is a valid triplet
+        assert not parsed.malformed, (canonical, parsed.malformed)  # a cut-off last group is truncation
+        for g, triplet in enumerate(parsed.triplets):
+            start, end, type_index = canonical[3 * g : 3 * g + 3]
+            assert start in source.word_starts and end in source.word_starts and start <= end
+            assert space.type_of(type_index) is not None and type_index < space.type_index(len(TYPES))
+            span = triplet.span
+            assert 0 <= span.start < span.end <= len(words) and span.type in TYPES
+            assert (source.word_starts[span.start], source.word_starts[span.end - 1]) == (start, end)
+        found += len(parsed.triplets)
     assert found > 0, "random weights gave no triplet at all: the test would check nothing"
 
 
@@ -113,16 +119,13 @@ def test_unconstrained_malformed_outputs_are_counted_not_raised(models, seed, co
     model = models[seed]
     space = model.space
     malformed = 0
-    for sentences in BATCHES.values():
-        batch = collate(model, sentences)
-        out, _ = decode(model, batch, constrained=False)
-        for canonical, parsed in parsed_rows(model, batch, out):
-            cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
-            # every group before EOS is either a triplet or counted under a reason; the cut-off last group
-            # of an output without EOS is counted as truncation instead
-            groups = cut // 3 if parsed.truncated else math.ceil(cut / 3)
-            assert len(parsed.triplets) + sum(parsed.malformed.values()) == groups
-            malformed += sum(parsed.malformed.values())
+    for canonical, parsed, _, _ in decoded_rows(model, collate, constrained=False):
+        cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
+        # every group before EOS is either a triplet or counted under a reason; the cut-off last group
+        # of an output without EOS is counted as truncation instead
+        groups = cut // 3 if parsed.truncated else math.ceil(cut / 3)
+        assert len(parsed.triplets) + sum(parsed.malformed.values()) == groups
+        malformed += sum(parsed.malformed.values())
     assert malformed > 0, "no malformed output: the counting was not exercised"
 
 
