@@ -82,12 +82,15 @@ def parsed_rows(model, batch, out):
 
 
 def decoded_rows(model, collate, constrained):
-    """(canonical indices, parsed output, source encoding, words) for every sentence of every batch."""
+    """(canonical indices, how many come before EOS, parsed output, source encoding, words) for every
+    sentence of every batch."""
+    eos = model.space.eos
     for sentences in BATCHES.values():
         batch = collate(model, sentences)
         out, _ = decode(model, batch, constrained=constrained)
         for (canonical, parsed), source, words in zip(parsed_rows(model, batch, out), batch["sources"], sentences):
-            yield canonical, parsed, source, words
+            cut = canonical.index(eos) if eos in canonical else len(canonical)
+            yield canonical, cut, parsed, source, words
 
 
 def cases():
@@ -99,8 +102,7 @@ def test_constrained_outputs_parse_into_valid_triplets(models, seed, collate):
     model = models[seed]
     space = model.space
     found = 0
-    for canonical, parsed, source, words in decoded_rows(model, collate, constrained=True):
-        cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
+    for canonical, cut, parsed, source, words in decoded_rows(model, collate, constrained=True):
         assert len(parsed.triplets) == cut // 3  # every complete group is a valid triplet
         assert not parsed.malformed, (canonical, parsed.malformed)  # a cut-off last group is truncation
         for g, triplet in enumerate(parsed.triplets):
@@ -116,11 +118,8 @@ def test_constrained_outputs_parse_into_valid_triplets(models, seed, collate):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_unconstrained_malformed_outputs_are_counted_not_raised(models, seed, collate):
-    model = models[seed]
-    space = model.space
     malformed = 0
-    for canonical, parsed, _, _ in decoded_rows(model, collate, constrained=False):
-        cut = canonical.index(space.eos) if space.eos in canonical else len(canonical)
+    for _, cut, parsed, _, _ in decoded_rows(models[seed], collate, constrained=False):
         # every group before EOS is either a triplet or counted under a reason; the cut-off last group
         # of an output without EOS is counted as truncation instead
         groups = cut // 3 if parsed.truncated else math.ceil(cut / 3)
