@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from gencner.metrics.continual import learning_accuracy
+
 console = Console(stderr=True)
 if not console.is_terminal:  # logs and CI: rich would wrap tables at 80 columns
     console.width = 160
@@ -77,8 +79,9 @@ def _pct(value) -> str:
 
 
 def matrix_table(results: dict, title: str = "") -> Table:
-    """SpanKL's printout: rows = after step k, columns = tasks in stream order, then Micro/Macro-F1
-    (and the upper bound and gap when known); a last row with each task's forgetting (BI)."""
+    """SpanKL's printout: rows = after step k, columns = tasks in stream order, then Micro/Macro-F1,
+    "learned" (the learning accuracy: the Macro-F1 had nothing been forgotten, so that learned − Macro-F1
+    is what forgetting cost), the upper bound and gap when known; a last row with each task's forgetting (BI)."""
     tasks = results.get("tasks", [])
     upper = results.get("upper_bound", {}).get("macro_f1")
     name = f"{results.get('method', '')} · {results.get('dataset', '')} · {results.get('setting', '')} · perm {results.get('permutation', '')}"
@@ -86,21 +89,23 @@ def matrix_table(results: dict, title: str = "") -> Table:
     table.add_column("after")
     for task in tasks:
         table.add_column(task, justify="right")
-    for column in ("Micro-F1", "Macro-F1") + (("upper", "gap") if upper else ()):
+    single = bool(results.get("single_step"))
+    learned = [] if single else learning_accuracy(results.get("matrix", []))
+    for column in ("Micro-F1", "Macro-F1") + (() if single else ("learned",)) + (("upper", "gap") if upper else ()):
         table.add_column(column, justify="right", style="bold" if column == "Macro-F1" else None)
     for k, row in enumerate(results.get("matrix", [])):
-        if results.get("single_step"):
+        if single:
             table.add_row("offline", *[_pct(v) for v in row], _pct(results["micro_f1"][0]), _pct(results["macro_f1"][0]))
             continue
         cells = [_pct(v) for v in row] + [""] * (len(tasks) - len(row))
-        extra = [_pct(results["micro_f1"][k]), _pct(results["macro_f1"][k])]
+        extra = [_pct(results["micro_f1"][k]), _pct(results["macro_f1"][k]), _pct(learned[k])]
         if upper:
             extra += [_pct(upper[k]) if k < len(upper) else "", _pct(results["gap"][k]) if k < len(results.get("gap", [])) else ""]
         table.add_row(f"step {k + 1}", *cells, *extra)
     bi = results.get("forgetting", {}).get("backward_interference") or []
     if len(results.get("matrix", [])) > 1 and not results.get("single_step"):
         mean = results["forgetting"].get("mean_backward_interference")
-        table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", *([""] * 2 if upper else []), style="dim")
+        table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", "", *([""] * 2 if upper else []), style="dim")
     return table
 
 
@@ -115,7 +120,7 @@ def experiment_table(summary: dict) -> Table:
     next to the non-CL upper bound and the gap."""
     n = len(summary["runs"])
     table = Table(title=f"{summary['method']} · {summary['dataset']} · {summary['setting']} · {n} runs (mean ± std)", header_style="bold")
-    for column in ("step", "Macro-F1", "Micro-F1", "non-CL", "gap"):
+    for column in ("step", "Macro-F1", "Micro-F1", "learned", "non-CL", "gap"):
         table.add_column(column, justify="right")
     upper = summary.get("upper_bound", {})
     for k in range(len(summary["macro_f1"])):
@@ -123,6 +128,7 @@ def experiment_table(summary: dict) -> Table:
             str(k + 1),
             _mean_pm(summary["macro_f1"], summary["macro_f1_std"], k),
             _mean_pm(summary["micro_f1"], summary["micro_f1_std"], k),
+            _mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k),
             _mean_pm(upper.get("macro_f1", []), upper.get("macro_f1_std", []), k),
             _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
         )

@@ -59,6 +59,7 @@ def aggregate(name: str, runs: Sequence[dict]) -> dict:
     out["tasks"] = first["tasks"] if len({tuple(r["tasks"]) for r in runs}) == 1 else [f"task {j + 1}" for j in range(len(first["tasks"]))]
     out["macro_f1"], out["macro_f1_std"] = _stat(runs, "macro_f1")
     out["micro_f1"], out["micro_f1_std"] = _stat(runs, "micro_f1")
+    out["learning_accuracy"], out["learning_accuracy_std"] = _stat(runs, "learning_accuracy")
     rows = min(len(r["matrix"]) for r in runs)  # the steps every run has, as for the curves
     out["matrix"] = [mean_std([r["matrix"][k] for r in runs if len(r["matrix"]) > k])[0] for k in range(rows)]
     out["forgetting"] = _mean_forgetting(runs)

@@ -26,6 +26,8 @@ def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dic
     out: dict[str, float] = {"cl/step": k, "cl/macro_f1": results["macro_f1"][i], "cl/micro_f1": results["micro_f1"][i]}
     for task, f1 in zip(results["tasks"], results["matrix"][i]):
         out[f"cl/task_f1/{task}"] = f1
+    if results.get("learning_accuracy"):
+        out["cl/learning_accuracy"] = results["learning_accuracy"][i]
     if results.get("forgetting", {}).get("mean") is not None:
         out["cl/forgetting"] = results["forgetting"]["mean"]
     if reference is not None and i < len(reference):
@@ -118,6 +120,7 @@ class WandbTracker(Tracker):
         self.run.log({"cl/matrix": wandb.Table(columns=columns, data=rows)})
         summary = {"final/macro_f1": results["macro_f1"][-1] if results.get("macro_f1") else None,
                    "final/micro_f1": results["micro_f1"][-1] if results.get("micro_f1") else None,
+                   "final/learning_accuracy": (results.get("learning_accuracy") or [None])[-1],
                    "final/forgetting": results.get("forgetting", {}).get("mean"),
                    "final/bwt": results.get("forgetting", {}).get("bwt")}
         if results.get("gap"):

@@ -12,6 +12,7 @@ from gencner.metrics import (
     bwt,
     forgetting,
     gap,
+    learning_accuracy,
     macro_f1,
     matrix_row,
     mean_backward_interference,
@@ -89,9 +90,25 @@ def test_forgetting_takes_the_best_earlier_score_not_the_first():
     [([[1.0, 2.0]], 0), ([[1.0], [1.0]], 1), ([[1.0], [1.0, 2.0], [1.0, 2.0, 3.0, 4.0]], 2)],
 )
 def test_shape_is_validated(matrix, bad_row):
-    for function in (macro_f1, backward_interference, forgetting, bwt):
+    for function in (macro_f1, backward_interference, forgetting, bwt, learning_accuracy):
         with pytest.raises(ValueError, match=f"row {bad_row} .*expected {bad_row + 1}"):
             function(matrix)
+
+
+def test_learning_accuracy_is_the_running_mean_of_the_diagonal():
+    diagonal = [87.9, 93.33, 95.47, 85.02, 81.37, 93.01]  # each SpanKL task right after its step
+    assert learning_accuracy(SPANKL_MATRIX) == pytest.approx([np.mean(diagonal[: k + 1]) for k in range(6)])
+    assert learning_accuracy(SPANKL_MATRIX)[1] == pytest.approx((87.9 + 93.33) / 2)
+    assert learning_accuracy([]) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_macro_f1_is_learning_accuracy_minus_the_mean_drop_since_learning(seed):
+    rng = np.random.default_rng(seed)
+    matrix = [list(rng.uniform(0, 1, k + 1)) for k in range(6)]
+    for k, (macro, learned) in enumerate(zip(macro_f1(matrix), learning_accuracy(matrix))):
+        drop = np.mean([matrix[j][j] - matrix[k][j] for j in range(k + 1)])
+        assert macro == pytest.approx(learned - drop)
 
 
 def test_gap_uses_common_prefix():

@@ -110,7 +110,8 @@ def test_forgetting_table_and_sources(experiments):
     report = (experiments / "gen" / "report" / "report.md").read_text()
     runs = [read(experiments / "gen" / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS]
     forgetting = [cell([r["forgetting"][key] for r in runs]) for key in ("mean", "bwt", "mean_backward_interference")]
-    assert "| " + " | ".join(["gencner", *forgetting, "2"]) + " |" in report
+    learned = cell([np.mean([row[j] for j, row in enumerate(r["matrix"])]) for r in runs])
+    assert "| " + " | ".join(["gencner", learned, *forgetting, "2"]) + " |" in report
     for p in ORDERS:
         assert f"`{experiments / 'ft' / 'runs' / f'p{p}-s1'}` (p{p}, s1)" in report
         assert f"`{experiments / '_upper' / f'non-cl-p{p}'}`" in report

@@ -134,6 +134,8 @@ def test_cl_history_has_both_steps_on_the_cl_step_axis(experiment):
         assert by_step[k]["cl/upper_macro_f1"] == pytest.approx(results["upper_bound"]["macro_f1"][k - 1])
         assert by_step[k]["cl/gap"] == pytest.approx(results["gap"][k - 1])
     assert set(by_step[2]) >= {"cl/task_f1/ORG", "cl/task_f1/PERSON", "cl/forgetting"}
+    matrix = results["matrix"]
+    assert by_step[2]["cl/learning_accuracy"] == pytest.approx((matrix[0][0] + matrix[1][1]) / 2)
 
 
 def test_matrix_table_matches_results(experiment):

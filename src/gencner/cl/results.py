@@ -17,6 +17,7 @@ from gencner.metrics import (
     bwt,
     forgetting,
     gap,
+    learning_accuracy,
     macro_f1,
     mean_backward_interference,
     mean_forgetting,
@@ -61,6 +62,7 @@ def matrix_scores(matrix: Sequence[Sequence[float]]) -> dict:
     return {
         "matrix": [list(row) for row in matrix],
         "macro_f1": macro_f1(matrix),
+        "learning_accuracy": learning_accuracy(matrix),
         "backward_interference": backward_interference(matrix),
         "mean_backward_interference": mean_backward_interference(matrix),
         "forgetting": forgetting(matrix),
@@ -96,6 +98,7 @@ def summarise(steps: Sequence[dict], header: dict, upper: dict | None = None) ->
         "matrix": headline["matrix"],
         "macro_f1": headline["macro_f1"],
         "reference_macro_f1": headline.get("reference_macro_f1"),
+        "learning_accuracy": headline.get("learning_accuracy"),
         "micro_f1": headline.get("micro_f1", []),
         "forgetting": {"per_task": headline["forgetting"], "mean": headline["mean_forgetting"], "bwt": headline["bwt"],
                        "backward_interference": headline["backward_interference"], "mean_backward_interference": headline["mean_backward_interference"]},

@@ -5,7 +5,7 @@ import importlib
 
 # Names are loaded on first use: span_f1 needs torch, the matrix functions do not (reports, notebooks).
 _HOMES = {
-    "continual": ("backward_interference", "bwt", "forgetting", "gap", "macro_f1", "matrix_row",
+    "continual": ("backward_interference", "bwt", "forgetting", "gap", "learning_accuracy", "macro_f1", "matrix_row",
                   "mean_backward_interference", "mean_forgetting", "mean_std", "micro_f1_pooled", "validate_matrix"),
     "overlap": ("resolve_overlaps",),
     "span_f1": ("SpanF1", "counts_by_type", "prf", "score_counts", "task_f1"),
@@ -26,6 +26,7 @@ __all__ = [
     "counts_by_type",
     "forgetting",
     "gap",
+    "learning_accuracy",
     "macro_f1",
     "matrix_row",
     "mean_backward_interference",

@@ -109,6 +109,23 @@ def bwt(matrix: Matrix) -> float | None:
     return _mean([last[j] - rows[j][j] for j in range(len(rows) - 1)])
 
 
+def learning_accuracy(matrix: Matrix) -> list[float]:
+    """Learning accuracy per step (Riemer et al. 2019): the mean of each learned task's score right after
+    the step that learned it,
+
+        LA[k] = (1/(k+1)) · Σ_{j≤k} R[j][j]
+
+    the Macro-F1 the model would have at step k had it forgotten nothing. It splits the headline score
+    into what was learned and what was lost since:
+
+        MacroF1[k] = LA[k] − (1/(k+1)) · Σ_{j≤k} (R[j][j] − R[k][j])
+
+    and the gap to an upper bound into a learning part (upper − LA) and a forgetting part (LA − MacroF1)."""
+    rows = validate_matrix(matrix)
+    diagonal = [rows[j][j] for j in range(len(rows))]
+    return [sum(diagonal[: k + 1]) / (k + 1) for k in range(len(rows))]
+
+
 def gap(upper: Sequence[float], cl: Sequence[float]) -> list[float]:
     """Gap to the upper bound per step: gap[k] = upper[k] − cl[k] (e.g. non-CL Macro-F1 − CL Macro-F1).
     Only the steps both sequences have (the common prefix) are returned."""

@@ -39,6 +39,13 @@ def method_gap(method: dict) -> list[float]:
     return [u - c for u, c in zip(upper_mean, macro_f1_stats(method)["mean"])]
 
 
+def learning_accuracy_stats(method: dict) -> dict | None:
+    """The last step's learning accuracy (the mean of the matrix diagonal: Macro-F1 without forgetting),
+    {"mean", "std", "n"} over the runs; derived from each run's matrix, so older results.json files have it too."""
+    values = [continual.learning_accuracy(r["matrix"])[-1] for r in method["runs"] if r.get("matrix") and not r.get("single_step")]
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)} if values else None
+
+
 def forgetting_stats(method: dict) -> dict[str, dict]:
     """Mean forgetting, BWT and SpanKL's mean BI: {"mean", "std", "n"} over the runs that have them."""
     out = {}
