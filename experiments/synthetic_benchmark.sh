@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The synthetic CL benchmark of experiments/synthetic-*.md: every method, and the non-CL upper bound
 # (computed once per setting and reused), on the default synthetic corpus with the tiny model on a CPU.
-# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold]   (default: all three)
+# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run() { .venv/bin/gencner experiment "$@"; }
@@ -16,4 +16,15 @@ if [[ "${1:-all}" == all || "$1" == threshold ]]; then
     run setting=split-all method=gencner method.threshold_quantile=$q name=synthetic-split-all-gencner-q$q-tiny
   done
   run setting=split-all method=gencner method.kd_positions=all name=synthetic-split-all-gencner-kdall-tiny
+fi
+if [[ "${1:-all}" == all || "$1" == gap ]]; then
+  # synthetic-gap-to-non-cl.md: the same Split-All runs with a longer denoising pretraining of the tiny
+  # model (20 epochs instead of 3), then with three times the training corpus (chunks of 1,500 sentences)
+  denoise20=(setting=split-all model.denoise_epochs=20 output_dir=runs/denoise20)
+  run "${denoise20[@]}" method=gencner
+  run "${denoise20[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
+  run "${denoise20[@]}" method=finetune
+  train9000=(setting=split-all dataset.synthetic.train=9000 output_dir=runs/train9000)
+  run "${train9000[@]}" method=gencner
+  run "${train9000[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
 fi
