@@ -163,3 +163,14 @@ def test_missing_results_is_a_user_error(tmp_path, capsys):
 def test_mean_std_matches_the_metrics_module():
     curves = [[0.1, 0.5, 0.9], [0.3, 0.2], [0.7, 0.4, 0.1]]  # a partial run cuts every run to 2 steps
     np.testing.assert_allclose(series.mean_std(curves), metrics_mean_std(curves))
+
+
+def test_experiment_results_hold_the_learning_accuracy_of_each_run_and_its_mean(experiments):
+    runs = [read(experiments / "gen" / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS]
+    for run in runs:
+        diagonal = [row[j] for j, row in enumerate(run["matrix"])]
+        assert run["learning_accuracy"] == pytest.approx([np.mean(diagonal[: k + 1]) for k in range(3)])
+    summary = read(experiments / "gen" / "results.json")
+    curves = np.array([run["learning_accuracy"] for run in runs])
+    assert summary["learning_accuracy"] == pytest.approx(curves.mean(axis=0).tolist())
+    assert summary["learning_accuracy_std"] == pytest.approx(curves.std(axis=0).tolist())
