@@ -19,11 +19,13 @@ if [[ "${1:-all}" == all || "$1" == threshold ]]; then
 fi
 if [[ "${1:-all}" == all || "$1" == gap ]]; then
   # synthetic-gap-to-non-cl.md: the same Split-All runs with a longer denoising pretraining of the tiny
-  # model (20 epochs instead of 3), then with three times the training corpus (chunks of 1,500 sentences)
+  # model (20 epochs instead of 3), Filter-Filter with q = 0, then Split-All with three times the training
+  # corpus (chunks of 1,500 sentences)
   denoise20=(setting=split-all model.denoise_epochs=20 output_dir=runs/denoise20)
   run "${denoise20[@]}" method=gencner
   run "${denoise20[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
   run "${denoise20[@]}" method=finetune
+  run setting=filter-filter method=gencner method.threshold_quantile=0.0 name=synthetic-filter-filter-gencner-q0.0-tiny
   train9000=(setting=split-all dataset.synthetic.train=9000 output_dir=runs/train9000)
   run "${train9000[@]}" method=gencner
   run "${train9000[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
