@@ -80,8 +80,8 @@ def _pct(value) -> str:
 
 def matrix_table(results: dict, title: str = "") -> Table:
     """SpanKL's printout: rows = after step k, columns = tasks in stream order, then Micro/Macro-F1,
-    "learned" (the learning accuracy: the Macro-F1 had nothing been forgotten, so that learned − Macro-F1
-    is what forgetting cost), the upper bound and gap when known; a last row with each task's forgetting (BI)."""
+    "learned" (the learning accuracy: the Macro-F1 had no task's F1 changed since the step that learned it,
+    so that learned − Macro-F1 is what forgetting cost), the upper bound and gap when known; a last row with each task's forgetting (BI)."""
     tasks = results.get("tasks", [])
     upper = results.get("upper_bound", {}).get("macro_f1")
     name = f"{results.get('method', '')} · {results.get('dataset', '')} · {results.get('setting', '')} · perm {results.get('permutation', '')}"
@@ -116,11 +116,12 @@ def _mean_pm(mean: list, std: list, k: int) -> str:
 
 
 def experiment_table(summary: dict) -> Table:
-    """Published CNER tables' layout: rows = steps, Macro-F1 mean ± std over permutations and seeds,
-    next to the non-CL upper bound and the gap."""
+    """Published CNER tables' layout: rows = steps, Macro-F1, Micro-F1 and the learning accuracy as
+    mean ± std over permutations and seeds, next to the non-CL upper bound and the gap."""
     n = len(summary["runs"])
     table = Table(title=f"{summary['method']} · {summary['dataset']} · {summary['setting']} · {n} runs (mean ± std)", header_style="bold")
-    for column in ("step", "Macro-F1", "Micro-F1", "learned", "non-CL", "gap"):
+    learned = not summary.get("single_step")  # an offline run learns every task at once
+    for column in ("step", "Macro-F1", "Micro-F1") + (("learned",) if learned else ()) + ("non-CL", "gap"):
         table.add_column(column, justify="right")
     upper = summary.get("upper_bound", {})
     for k in range(len(summary["macro_f1"])):
@@ -128,7 +129,7 @@ def experiment_table(summary: dict) -> Table:
             str(k + 1),
             _mean_pm(summary["macro_f1"], summary["macro_f1_std"], k),
             _mean_pm(summary["micro_f1"], summary["micro_f1_std"], k),
-            _mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k),
+            *([_mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k)] if learned else []),
             _mean_pm(upper.get("macro_f1", []), upper.get("macro_f1_std", []), k),
             _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
         )

@@ -3,8 +3,8 @@
 One tracker per run (a CL run, or its upper bound), shared by every step's Trainer:
   - Lightning's per-step curves arrive namespaced `s{k}/...` (the module's log prefix);
   - after each step the tracker logs the cross-step metrics on their own axis `cl/step`: Macro-F1,
-    Micro-F1, per-task F1, forgetting, the upper bound's Macro-F1 as a reference series and the gap,
-    thresholds and pseudo-label counts/precision per type;
+    Micro-F1, per-task F1, the learning accuracy, forgetting, the upper bound's Macro-F1 as a reference
+    series and the gap, thresholds and pseudo-label counts/precision/recall per type;
   - at the end: the matrix as a table and the final numbers in the run summary.
 W&B is offline unless logger.mode=online, so nothing needs an account or a network."""
 

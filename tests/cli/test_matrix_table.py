@@ -60,3 +60,11 @@ def test_experiment_table_shows_learned_mean_and_std():
                "upper_bound": {"macro_f1": [0.8, 0.9], "macro_f1_std": [0.0, 0.0]}, "gap": [0.0, 0.2]}
     lines = rendered(experiment_table(summary))
     assert numbers(row(lines, "2")) == ["70.00", "5.00", "72.00", "4.00", "85.00", "1.00", "90.00", "0.00", "20.00"]
+
+
+def test_an_offline_experiment_table_has_no_learned_column():
+    summary = {"method": "gencner", "dataset": "synthetic", "setting": "offline", "runs": [{}, {}], "single_step": True,
+               "macro_f1": [0.9], "macro_f1_std": [0.01], "micro_f1": [0.91], "micro_f1_std": [0.02]}
+    lines = rendered(experiment_table(summary))
+    assert not any("learned" in line for line in lines)
+    assert numbers(row(lines, "1")) == ["90.00", "1.00", "91.00", "2.00"]

@@ -106,7 +106,7 @@ def test_gap_rows_are_the_bound_minus_each_method(experiments):
         assert "| " + " | ".join([f"Gap: non-CL − {label}", *[f"{g:.2f}" for g in gap]]) + " |" in report
 
 
-def test_forgetting_table_and_sources(experiments):
+def test_learning_and_forgetting_table_and_sources(experiments):
     report = (experiments / "gen" / "report" / "report.md").read_text()
     runs = [read(experiments / "gen" / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS]
     forgetting = [cell([r["forgetting"][key] for r in runs]) for key in ("mean", "bwt", "mean_backward_interference")]

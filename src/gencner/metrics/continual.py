@@ -115,7 +115,8 @@ def learning_accuracy(matrix: Matrix) -> list[float]:
 
         LA[k] = (1/(k+1)) · Σ_{j≤k} R[j][j]
 
-    the Macro-F1 the model would have at step k had it forgotten nothing. It splits the headline score
+    the Macro-F1 the model would have at step k had no task's F1 changed since the step that learned it
+    (a task that improves later makes the difference below negative). It splits the headline score
     into what was learned and what was lost since:
 
         MacroF1[k] = LA[k] − (1/(k+1)) · Σ_{j≤k} (R[j][j] − R[k][j])

@@ -47,7 +47,7 @@ def macro_f1_table(methods: Sequence[dict], upper: dict | None) -> str:
     return markdown_table(["Method", *[f"Step {k + 1}" for k in range(n_steps)]], rows)
 
 
-def forgetting_table(methods: Sequence[dict]) -> str:
+def learning_and_forgetting_table(methods: Sequence[dict]) -> str:
     """At the last step: the learning accuracy (mean F1 of each task right after it was learned, the
     Macro-F1 without forgetting), mean forgetting (Chaudhry et al.), BWT and SpanKL's mean BI."""
     rows = []
@@ -91,9 +91,9 @@ def render_report(methods: Sequence[dict], upper: dict | None, figures: Sequence
         "A cell with no ± comes from a single run. Gap rows: the non-CL bound's mean minus the method's mean, "
         "over the upper-bound runs that method's runs were compared with.",
         "## Learning and forgetting after the last step (points, mean ± std over runs)",
-        forgetting_table(methods),
+        learning_and_forgetting_table(methods),
         "Learned: mean over all tasks of the F1 right after the step that learned each, the Macro-F1 the "
-        "model would have had it forgotten nothing; the gap to non-CL splits into non-CL − learned (learning) "
+        "model would have had no task's F1 changed since; the gap to non-CL splits into non-CL − learned (learning) "
         "and learned − Macro-F1 (forgetting). Mean forgetting: best earlier F1 minus final F1; BWT: final "
         "minus just-learned F1; both averaged over the old tasks. Mean BI (SpanKL): final minus best F1, "
         "averaged over all tasks.",
