@@ -103,7 +103,7 @@ def matrix_table(results: dict, title: str = "") -> Table:
             extra += [_pct(upper[k]) if k < len(upper) else "", _pct(results["gap"][k]) if k < len(results.get("gap", [])) else ""]
         table.add_row(f"step {k + 1}", *cells, *extra)
     bi = results.get("forgetting", {}).get("backward_interference") or []
-    if len(results.get("matrix", [])) > 1 and not results.get("single_step"):
+    if len(results.get("matrix", [])) > 1 and not single:
         mean = results["forgetting"].get("mean_backward_interference")
         table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", "", *([""] * 2 if upper else []), style="dim")
     return table
@@ -120,8 +120,8 @@ def experiment_table(summary: dict) -> Table:
     mean ± std over permutations and seeds, next to the non-CL upper bound and the gap."""
     n = len(summary["runs"])
     table = Table(title=f"{summary['method']} · {summary['dataset']} · {summary['setting']} · {n} runs (mean ± std)", header_style="bold")
-    learned = not summary.get("single_step")  # an offline run learns every task at once
-    for column in ("step", "Macro-F1", "Micro-F1") + (("learned",) if learned else ()) + ("non-CL", "gap"):
+    with_learned = not summary.get("single_step")  # an offline run learns every task at once
+    for column in ("step", "Macro-F1", "Micro-F1") + (("learned",) if with_learned else ()) + ("non-CL", "gap"):
         table.add_column(column, justify="right")
     upper = summary.get("upper_bound", {})
     for k in range(len(summary["macro_f1"])):
@@ -129,7 +129,7 @@ def experiment_table(summary: dict) -> Table:
             str(k + 1),
             _mean_pm(summary["macro_f1"], summary["macro_f1_std"], k),
             _mean_pm(summary["micro_f1"], summary["micro_f1_std"], k),
-            *([_mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k)] if learned else []),
+            *([_mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k)] if with_learned else []),
             _mean_pm(upper.get("macro_f1", []), upper.get("macro_f1_std", []), k),
             _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
         )
