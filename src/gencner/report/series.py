@@ -39,11 +39,16 @@ def method_gap(method: dict) -> list[float]:
     return [u - c for u, c in zip(upper_mean, macro_f1_stats(method)["mean"])]
 
 
+def _final_stats(values: Sequence[float]) -> dict | None:
+    """{"mean", "std" (population), "n"} of one final number over runs; None when no run has it."""
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)} if values else None
+
+
 def learning_accuracy_stats(method: dict) -> dict | None:
     """The last step's learning accuracy (the mean of the matrix diagonal: Macro-F1 without forgetting),
     {"mean", "std", "n"} over the runs; derived from each run's matrix, so older results.json files have it too."""
     values = [continual.learning_accuracy(r["matrix"])[-1] for r in method["runs"] if r.get("matrix") and not r.get("single_step")]
-    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)} if values else None
+    return _final_stats(values)
 
 
 def forgetting_stats(method: dict) -> dict[str, dict]:
@@ -51,7 +56,7 @@ def forgetting_stats(method: dict) -> dict[str, dict]:
     out = {}
     for key in ("mean", "bwt", "mean_backward_interference"):
         values = [r["forgetting"][key] for r in method["runs"] if (r.get("forgetting") or {}).get(key) is not None]
-        out[key] = {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)} if values else None
+        out[key] = _final_stats(values)
     return out
 
 
