@@ -7,6 +7,7 @@ import importlib
 import signal
 import sys
 
+from gencner import stopping
 from gencner.errors import GencnerError
 
 # command → (module under gencner.commands, one-line help)
@@ -33,60 +34,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Interrupted:
-    """Ctrl-C and SIGTERM both unwind as KeyboardInterrupt, so a step in progress stops cleanly (finished
-    steps are on disk, written atomically); the exit code says which signal it was (128 + number)."""
-
-    signal_number: int | None = None
-
-    @classmethod
-    def install(cls) -> dict:
-        """Returns the previous handlers, for `restore` (main() may be called in-process, e.g. by tests)."""
-        cls.signal_number = None
-
-        def handler(number, frame):
-            cls.signal_number = number
-            raise KeyboardInterrupt
-
-        previous = {}
-        for number in (signal.SIGINT, signal.SIGTERM):
-            try:
-                previous[number] = signal.signal(number, handler)
-            except ValueError:  # not the main thread (e.g. called from a notebook worker)
-                break
-        return previous
-
-    @staticmethod
-    def restore(previous: dict) -> None:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+# commands that write runs/ and skip what is finished when run again
+RESUMABLE = ("train", "experiment")
 
 
 def _stopped(command: str) -> int:
-    number = Interrupted.signal_number or signal.SIGINT
-    print(f"gencner {command}: stopped by {signal.Signals(number).name}; finished steps are kept, "
-          "run the same command again to resume", file=sys.stderr)
+    number = stopping.requested() or signal.SIGINT
+    hint = "; finished steps are kept, run the same command again to resume" if command in RESUMABLE else ""
+    print(f"gencner {command}: stopped by {signal.Signals(number).name}{hint}", file=sys.stderr)
     return 128 + number
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    previous = Interrupted.install()
+    # Ctrl-C and SIGTERM are recorded and honoured at safe points (gencner.stopping), so that a stop
+    # can never be swallowed by whatever code the signal happened to interrupt
+    previous = stopping.install()
     module = importlib.import_module(f"gencner.commands.{COMMANDS[args.command][0]}")
     extra = {k: v for k, v in vars(args).items() if k not in ("command", "overrides", "conf")}
     try:
-        return module.run(args.overrides, args.conf, **extra)
+        code = module.run(args.overrides, args.conf, **extra)
+        # a signal after the last safe point: the work is done, but the caller asked to stop
+        return _stopped(args.command) if stopping.requested() else code
     except GencnerError as exc:
         print(f"gencner {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # `gencner stream | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
+    except (stopping.StopRequested, KeyboardInterrupt):
         return _stopped(args.command)
-    except SystemExit as exc:
-        if Interrupted.signal_number is not None:  # Lightning turns an interrupt inside fit into exit(1)
+    except SystemExit:
+        if stopping.requested() is not None:  # Lightning turns an interrupt inside fit into exit(1)
             return _stopped(args.command)
         raise
     finally:
-        Interrupted.restore(previous)
+        stopping.restore(previous)

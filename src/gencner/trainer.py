@@ -12,6 +12,7 @@ import lightning as L
 import torch
 
 from gencner.console import console
+from gencner.stopping import stop_if_requested
 
 
 def run_device(t: Any) -> str:
@@ -64,6 +65,17 @@ class EpochLines(L.Callback):
                       f"{', '.join(shown)} ({time.perf_counter() - self.started:.0f} s)", highlight=False)
 
 
+class StopAtSafePoints(L.Callback):
+    """Between two batches nothing is half-done: a Ctrl-C or SIGTERM recorded by gencner.stopping ends
+    the fit there (Lightning tears the fit down and lets StopRequested through to the CLI)."""
+
+    def on_train_batch_start(self, trainer, module, batch, batch_idx) -> None:
+        stop_if_requested()
+
+    def on_validation_batch_start(self, trainer, module, batch, batch_idx, dataloader_idx: int = 0) -> None:
+        stop_if_requested()
+
+
 def make_trainer(t: Any, root: Path, callbacks: Sequence[L.Callback], loggers: Sequence[Any]) -> L.Trainer:
     quiet_lightning()
     show_progress = bool(t.progress) and console.is_terminal
@@ -79,7 +91,7 @@ def make_trainer(t: Any, root: Path, callbacks: Sequence[L.Callback], loggers: S
         enable_checkpointing=False,
         num_sanity_val_steps=0,
         logger=list(loggers) or False,
-        callbacks=list(callbacks) + bars,
+        callbacks=[StopAtSafePoints(), *callbacks, *bars],
         default_root_dir=str(root),
         enable_model_summary=False,
         enable_progress_bar=show_progress,

@@ -79,3 +79,31 @@ def leftovers(folder: Path) -> list[str]:
     """Temporary files and folders of gencner.atomic (".name.XXXX.tmp", ".name.old") under `folder`."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".*")
                   if p.name.endswith((".tmp", ".old")))
+
+
+def assert_one_line_error(code: int, stdout: str, stderr: str, command: str, fragments: list[str]) -> str:
+    """The CLI's contract for a user error: exit code 2, nothing on stdout, exactly one line on stderr,
+    `gencner <command>: error: ...` holding every fragment, and no traceback. Returns the line."""
+    assert code == 2, (code, stderr)
+    assert stdout == ""
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    return assert_error_line(lines[0], command, fragments)
+
+
+def assert_ends_with_error(code: int, stderr: str, command: str, fragments: list[str]) -> str:
+    """A user error found once a run has printed its stream table: exit code 2, no traceback, and the
+    error is the last line and the only one. Returns the line."""
+    assert code == 2, (code, stderr[-3000:])
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert sum(": error: " in line for line in lines) == 1, stderr[-3000:]
+    return assert_error_line(lines[-1], command, fragments)
+
+
+def assert_error_line(line: str, command: str, fragments: list[str]) -> str:
+    assert line.startswith(f"gencner {command}: error: "), line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line

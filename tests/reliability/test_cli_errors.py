@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from gencner.config.schema import TrainerConfig
-from reliability_support import run_cli
+from reliability_support import assert_one_line_error, run_cli
 
 TRAINER_KEYS = ", ".join(sorted(f.name for f in dataclasses.fields(TrainerConfig)))
 
@@ -17,10 +17,10 @@ CASES = [
     # (command and arguments, fragments the one line must hold)
     (["stream", "trainer.learning_rate=1"], ["unknown key 'trainer.learning_rate'", f"valid keys under trainer: {TRAINER_KEYS}"]),
     (["train", "seed=abc"], ["bad value for 'seed'", "Value 'abc'", "Integer"]),
-    (["stream", "dataset=imdb"], ["unknown dataset 'imdb'", "valid choices: conll, few-nerd, ontonotes, synthetic"]),
+    (["stream", "dataset=imdb"], ["unknown dataset 'imdb'", "valid choices: conll, few-nerd, ontonotes, synthetic, synthetic-noisy"]),
     (["train", "setting=split-al"], ["unknown setting 'split-al'",
                                      "valid choices: filter-all, filter-filter, non-cl, offline, split-all, split-filter"]),
-    (["experiment", "method=ewc"], ["unknown method 'ewc'", "valid choices: finetune, gencner, kd-only, pseudo-only"]),
+    (["experiment", "method=ewc"], ["unknown method 'ewc'", "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, kd-only, pseudo-only"]),
     (["train", "permutation=7"], ["permutation=7 is out of range", "permutations 0..5"]),
     (["stream", "dataset.permutations=[[0,1,9,3,4,5]]"], ["dataset.permutations[0]=[0, 1, 9, 3, 4, 5]",
                                                           "not an order of the 6 tasks (0..5)"]),
@@ -36,22 +36,11 @@ MISSING_FILES = [
 ]
 
 
-def assert_one_line_error(done, command: str, fragments: list[str]) -> None:
-    assert done.returncode == 2, (done.returncode, done.stderr)
-    assert done.stdout == ""
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"gencner {command}: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
-
 @pytest.mark.parametrize("args, fragments", CASES, ids=[" ".join(a) for a, _ in CASES])
 def test_a_wrong_configuration_is_one_line_on_stderr_and_exit_code_2(tmp_path, args, fragments):
     # an empty working folder: the repository's conf/ must be found from anywhere, and nothing is written
     done = run_cli(*args, cwd=tmp_path)
-    assert_one_line_error(done, args[0], fragments)
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, args[0], fragments)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -59,4 +48,4 @@ def test_a_wrong_configuration_is_one_line_on_stderr_and_exit_code_2(tmp_path, a
 def test_a_missing_data_file_is_one_line_on_stderr_and_exit_code_2(tmp_path, args, fragments):
     missing = tmp_path / "absent"
     done = run_cli("stream", *(a.format(missing=missing) for a in args), cwd=tmp_path)
-    assert_one_line_error(done, "stream", [f.format(missing=missing) for f in fragments])
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, "stream", [f.format(missing=missing) for f in fragments])

@@ -1,7 +1,8 @@
 """From files to a corpus, nothing is lost silently: through `load_corpus` with a dataset definition,
 every gold span of a generated file is kept, or counted as a duplicate, as a type outside the definition,
 or (flat data) as an overlap; empty sentences are dropped and counted. A task left without training
-sentences is a warning in `gencner stream` and a GencnerError naming the step in the runner."""
+sentences is a warning in `gencner stream` and a ConfigError naming the step in the runner, before any
+step trains."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from gencner.config import load_config
 from gencner.data.corpus import REPAIR_FLAT_OVERLAP, load_corpus
 from gencner.data.readers import DROP_EMPTY, REPAIR_DUPLICATE, write_conll, write_spankl
 from gencner.data.schema import Sentence, Span, entity_counts
-from gencner.errors import GencnerError
+from gencner.errors import ConfigError
 from reader_strategies import TYPE_NAMES, fuzz, words
-from reliability_support import TINY, run_cli
+from reliability_support import TINY, assert_ends_with_error, run_cli
 
 KNOWN = ("PER", "ORG", "GPE")
 RENAMED = {"X_1": "PER"}  # dataset.type_map: a label renamed into a known type while reading
@@ -128,14 +129,28 @@ def test_stream_warns_about_a_task_without_training_sentences(tmp_path):
     assert "warning: step 2 has no training sentence" in done.stderr
 
 
-def test_the_runner_stops_at_the_step_without_training_sentences_and_names_it(tmp_path):
+def test_the_runner_names_the_step_without_training_sentences_before_training_any(tmp_path):
     from gencner.runner import Runner
 
     overrides = [*TINY, *no_loc_in_train(tmp_path), "trainer.max_epochs=1", "logger=none", "trainer.progress=false",
                  f"output_dir={tmp_path / 'runs'}"]
     run_dir = tmp_path / "runs" / "run"
-    with pytest.raises(GencnerError) as caught:
+    with pytest.raises(ConfigError) as caught:
         Runner(load_config(overrides), run_dir).run()
     assert str(caught.value) == "step 2 (LOC) has no training sentence in filter-filter"
-    assert (run_dir / "steps" / "step-01" / "result.json").is_file()  # the step before it is kept
-    assert not (run_dir / "steps" / "step-02").exists()
+    assert not (run_dir / "steps").exists()  # step 1 was not trained only to fail at step 2
+
+
+def test_no_training_sentence_at_all_stops_before_the_default_model_is_pretrained(tmp_path, capsys):
+    """The default model denoises on the training sentences first: with none, that divided by zero."""
+    from gencner.cli import main
+
+    write_conll(tmp_path / "train.txt", [])
+    write_conll(tmp_path / "dev.txt", DEV)
+    write_conll(tmp_path / "test.txt", TEST)
+    runs = tmp_path / "runs"
+    code = main(["train", "dataset=conll", *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in SPLITS),
+                 "dataset.tasks=[[PER],[LOC]]", "logger=none", "trainer.progress=false", f"output_dir={runs}", "name=run"])
+    assert load_config([]).model.denoise_epochs > 0  # the default model, which is pretrained before step 1
+    assert_ends_with_error(code, capsys.readouterr().err, "train", ["step 1 (PER) has no training sentence in split-all"])
+    assert not (runs / "_pretrained").exists() and not (runs / "run" / "steps").exists()

@@ -1,6 +1,7 @@
 """Stopping `gencner train` mid-step: SIGTERM and SIGINT stop cleanly and keep finished steps; after a
-SIGKILL the same command resumes after the last finished step and must end with the matrix of an
-uninterrupted run of the same seed. Atomic writes never leave half a file or folder behind."""
+SIGKILL the same command takes over the lock the killed run left, resumes after the last finished step
+and must end with the matrix of an uninterrupted run of the same seed. Atomic writes never leave half a
+file or folder behind."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from gencner import atomic
 from gencner.cli import main
+from gencner.runlock import LOCK_NAME
 from reliability_support import GENCNER, TRAIN, cli_env, leftovers, scored_counts, wait_for
 
 # Seconds after step k's result.json appears: past step k+1's pseudo-labelling (a few hundredths of a
@@ -116,7 +118,7 @@ def killed_and_resumed(tmp_path_factory) -> dict:
     with working_directory(folder), capture_stderr() as rerun_output:
         code_of_rerun = main(["train", *TRAIN, f"output_dir={folder}"])
     assert code_of_rerun == 0, rerun_output.getvalue()[-3000:]
-    return {"run": run, "kill_code": code, "finished": finished, "results_after_kill": partial, "done": done,
+    return {"run": run, "kill_code": code, "pid": process.pid, "finished": finished, "results_after_kill": partial, "done": done,
             "rerun_output": rerun_output.getvalue(),
             "results": json.loads((run / "results.json").read_text(encoding="utf-8"))}
 
@@ -128,6 +130,9 @@ def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
     assert not k["results_after_kill"]
     resuming = f"resuming {k['run']} after step {len(k['finished'])}"
     assert "".join(resuming.split()) in "".join(k["rerun_output"].split())  # however the console wrapped it
+    takeover = f"warning: {k['run']}: taking over the lock of process {k['pid']} on "  # the killed run's lock
+    assert "".join(takeover.split()) in "".join(k["rerun_output"].split())
+    assert not (k["run"] / LOCK_NAME).exists()
     for name, before in k["done"].items():  # finished steps are not redone
         assert digests(k["run"] / "steps" / name) == before, name
     assert k["results"]["status"] == "complete" and len(k["results"]["matrix"]) == 3

@@ -1,8 +1,11 @@
 """Sentences longer than the model's source length are cut at a word boundary; the lost words and
 entities are counted (TruncationReport when encoding targets, DecodeReport when decoding), and the lost
-gold stays in scoring as misses. Words of odd unicode go through encoding and decoding like any other."""
+gold stays in scoring as misses; a run prints a warning line with those counts. Words of odd unicode go
+through encoding and decoding like any other."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from hypothesis import given
@@ -88,3 +91,29 @@ def test_an_oracle_for_the_kept_words_still_misses_the_cut_entities(short_model)
     assert scored["micro"]["recall"] == pytest.approx((4 - missed) / 4)
     _, report = predict_sentences(short_model, [long, short])
     assert report.truncated_sources == 1 and report.truncated_entities == missed
+
+
+def test_a_run_that_cuts_a_sentence_says_so_on_the_console_with_the_counts(tmp_path, capsys):
+    """A 5,000-word sentence with 48 entities, in training and in test: what was lost used to be in
+    result.json only."""
+    from gencner.cli import main
+    from gencner.data.readers import write_conll
+
+    long = Sentence(tuple(VOCABULARY[i % len(VOCABULARY)] for i in range(5000)),
+                    tuple(Span(100 * j + 5, 100 * j + 7, "PER") for j in range(48)))
+    short = [Sentence(("John", "Smith", "visited", "Paris"), (Span(0, 2, "PER"),)) for _ in range(8)]
+    for split, sentences in (("train", [long, *short]), ("dev", short[:2]), ("test", [long, short[0]])):
+        write_conll(tmp_path / f"{split}.txt", sentences)
+    code = main(["train", *TINY, "dataset=conll", *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in ("train", "dev", "test")),
+                 "dataset.tasks=[[PER]]", "trainer.max_epochs=1", "logger=none", "trainer.progress=false",
+                 f"output_dir={tmp_path / 'runs'}", "name=run"])
+    console = " ".join(capsys.readouterr().err.split())  # however the console wrapped the lines
+    assert code == 0, console[-3000:]
+    result = json.loads((tmp_path / "runs" / "run" / "steps" / "step-01" / "result.json").read_text(encoding="utf-8"))
+    cut, tested = result["truncation"]["train"], result["tests"]["all"]["decode"]
+    assert cut["sentences"] == 1 and cut["words"] > 4000 and cut["target_entities"] > 40
+    assert (f"warning: step 1: 1 training sentence cut to model.max_source_tokens=250: {cut['words']:,} words and "
+            f"{cut['target_entities']:,} target entities not trained on") in console
+    assert tested["truncated_sources"] == 1
+    assert (f"warning: step 1: 1 test sentence (all) cut to model.max_source_tokens=250: "
+            f"{tested['truncated_entities']:,} gold entities past the cut scored as misses") in console

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Sequence
 
 from gencner.atomic import write_json, write_text
+from gencner.errors import DataError
+from gencner.jsonfile import read_json
 from gencner.metrics import (
     backward_interference,
     bwt,
@@ -28,15 +29,46 @@ def step_dir(run_dir: Path, step: int) -> Path:
     return run_dir / "steps" / f"step-{step:02d}"
 
 
-def load_step_results(run_dir: Path) -> list[dict]:
-    """The finished steps, in order, stopping at the first unfinished one."""
-    out = []
+# what summarise() and the runner read from each step's result.json
+STEP_KEYS = ("step", "task", "new_types", "seen_types", "tests")
+TEST_KEYS = ("row", "micro", "per_type")
+
+
+def finished_steps(run_dir: Path) -> tuple[list[dict], str | None]:
+    """The finished steps, in order, up to the first unfinished one; and, when that one has a result.json
+    that cannot be used (cut short by a crash or a full disk, edited by hand), why: the step is then
+    trained again instead of the rerun failing on it."""
+    out: list[dict] = []
     for k in range(1, 10_000):
         path = step_dir(run_dir, k) / "result.json"
         if not path.is_file():
-            break
-        out.append(json.loads(path.read_text(encoding="utf-8")))
-    return out
+            return out, None
+        try:
+            result = read_json(path)
+        except DataError as exc:
+            return out, f"{exc}; step {k} is trained again"
+        problem = step_result_problem(result, k)
+        if problem is not None:
+            return out, f"{path}: {problem}; step {k} is trained again"
+        out.append(result)
+    return out, None
+
+
+def step_result_problem(result: object, step: int) -> str | None:
+    """Why `result` is not the result of `step` as write_step() writes it, or None."""
+    if not isinstance(result, dict):
+        return f"expected a JSON object, found {type(result).__name__}"
+    missing = [key for key in STEP_KEYS if key not in result]
+    if missing:
+        return f"no {', '.join(missing)}"
+    if result["step"] != step:
+        return f"holds step {result['step']!r}, not {step}"
+    tests = result["tests"]
+    scored = isinstance(tests, dict) and tests and all(isinstance(t, dict) and all(k in t for k in TEST_KEYS)
+                                                       for t in tests.values())
+    if not scored:
+        return "no scored test set (each needs row, micro and per_type)"
+    return None
 
 
 def scores_csv(result: dict) -> str:

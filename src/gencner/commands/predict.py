@@ -1,18 +1,21 @@
 """`gencner predict --model DIR --input FILE [--output FILE]`: tag raw text with a saved model.
 
-Input: one sentence per line (words separated by whitespace), or jsonl with either "tokens" (a list of
-words) or "text" (split on whitespace). Output: jsonl, one line per input sentence:
+Input: one sentence per line, or jsonl (data/readers/plain.py). Output: jsonl, one line per input line:
 {"tokens": [...], "entities": [{"start", "end" (exclusive), "type", "text", "confidence", "probs"}]}.
-Empty lines are kept as sentences without entities, so output line i always answers input line i."""
+Every option and every input line is checked before the model is loaded, and the output file is
+written atomically, so a mistake never costs a model load or an inference, nor leaves half a file."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
-from gencner.data.schema import Sentence
-from gencner.errors import ConfigError, DataError, GencnerError
+from gencner.atomic import write_text
+from gencner.cl.step_warnings import count_noun
+from gencner.data.readers.plain import read_plain
+from gencner.errors import ConfigError
 
 
 def add_arguments(parser) -> None:
@@ -24,51 +27,66 @@ def add_arguments(parser) -> None:
     parser.add_argument("--beam-size", type=int, default=None, help="beam search width (default: the model's setting, greedy)")
 
 
-def read_sentences(path: str) -> list[Sentence]:
-    if path != "-" and not Path(path).is_file():
-        raise ConfigError(f"--input {path}: no such file")
-    handle = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    jsonl = path.endswith(".jsonl")
-    sentences = []
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            tokens = _tokens(line, jsonl, path, number)
-            sentences.append(Sentence(tuple(tokens), (), number - 1, f"{path}:{number}"))
-    return sentences
+def check_options(model: str, input: str, output: str, batch_size: int, beam_size: int | None) -> None:
+    if batch_size < 1:
+        raise ConfigError(f"--batch-size {batch_size} must be ≥ 1")
+    if beam_size is not None and beam_size < 1:
+        raise ConfigError(f"--beam-size {beam_size} must be ≥ 1")
+    if not Path(model).is_dir():
+        raise ConfigError(f"--model {model}: no such folder (a run saves its models in runs/<name>/steps/step-NN/model)")
+    if input != "-" and not Path(input).is_file():
+        raise ConfigError(f"--input {input}: no such file")
+    if output != "-":
+        target = Path(output)
+        if target.is_dir():
+            raise ConfigError(f"--output {output} is a folder; give the name of the jsonl file to write")
+        if not target.parent.is_dir():
+            raise ConfigError(f"--output {output}: the folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise ConfigError(f"--output {output}: the folder {target.parent} is not writable")
 
 
-def _tokens(line: str, jsonl: bool, path: str, number: int) -> list[str]:
-    if not jsonl:
-        return line.split()
-    if not line.strip():
-        return []
+def check_device(device: str) -> None:
+    """The device exists in this torch build and on this machine (torch would fail only once the model
+    is moved there, with an AssertionError for CUDA on a CPU-only build)."""
+    import torch
+
     try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DataError(path, number, f"invalid JSON: {exc.msg}") from None
-    tokens = item.get("tokens") if isinstance(item, dict) else None
-    if tokens is None and isinstance(item, dict) and isinstance(item.get("text"), str):
-        tokens = item["text"].split()
-    if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
-        raise DataError(path, number, 'expected {"tokens": [non-empty strings]} or {"text": "..."}')
-    return tokens
+        kind = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ConfigError(f"--device {device!r} is not a device; use cpu, cuda or cuda:N") from None
+    if kind.type == "cpu" or (kind.type == "mps" and torch.backends.mps.is_available()):
+        return
+    count = torch.cuda.device_count() if kind.type == "cuda" and torch.cuda.is_available() else 0
+    if count == 0:
+        raise ConfigError(f"--device {device}: no such device is available to this torch ({torch.__version__}); use --device cpu")
+    if kind.index is not None and kind.index >= count:
+        raise ConfigError(f"--device {device}: this machine has {count} CUDA device(s): cuda:0..cuda:{count - 1}")
+
+
+def write_output(output: str, text: str) -> None:
+    if output == "-":
+        sys.stdout.write(text)
+    elif Path(output).exists() and not Path(output).is_file():  # /dev/null, a pipe: nothing to replace
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        write_text(output, text)
 
 
 def run(overrides: list[str], conf: str | None = None, model: str = "", input: str = "-", output: str = "-",
         batch_size: int = 64, device: str = "cpu", beam_size: int | None = None) -> int:
     if overrides:
-        raise GencnerError(f"predict takes no key=value overrides (got {' '.join(overrides)})")
+        raise ConfigError(f"predict takes no key=value overrides (got {' '.join(overrides)})")
+    check_options(model, input, output, batch_size, beam_size)
+    sentences = read_plain(input)
+    check_device(device)
     from gencner.model.inference import predict_sentences
     from gencner.model.io import load_model
 
-    if not Path(model).is_dir():
-        raise ConfigError(f"--model {model}: no such folder (a run saves its models in runs/<name>/steps/step-NN/model)")
     ner = load_model(Path(model), device=device)
     if beam_size is not None:
-        if beam_size < 1:
-            raise GencnerError(f"--beam-size {beam_size} must be ≥ 1")
         ner.decoding["beam_size"] = beam_size
-    sentences = read_sentences(input)
     kept = [s for s in sentences if s.tokens]
     predictions, report = predict_sentences(ner, kept, batch_size, flat=True)
     by_idx = {s.idx: p for s, p in zip(kept, predictions)}
@@ -77,12 +95,11 @@ def run(overrides: list[str], conf: str | None = None, model: str = "", input: s
         entities = [{"start": t.span.start, "end": t.span.end, "type": t.span.type, "text": s.mention(t.span),
                      "confidence": round(t.confidence, 6), "probs": [round(p, 6) for p in t.probs]} for t in by_idx.get(s.idx, [])]
         lines.append(json.dumps({"tokens": list(s.tokens), "entities": entities}, ensure_ascii=False))
-    text = "\n".join(lines) + ("\n" if lines else "")
-    if output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    write_output(output, "\n".join(lines) + ("\n" if lines else ""))
     summary = report.to_dict()
     print(f"gencner predict: {len(sentences)} sentences, {summary['triplets']} entities; "
           f"truncated sources {summary['truncated_sources']}, malformed outputs {sum(summary['malformed'].values())}", file=sys.stderr)
+    if summary["truncated_sources"]:
+        print(f"gencner predict: warning: {count_noun(summary['truncated_sources'], 'sentence')} cut to the model's "
+              f"{ner.max_source_tokens} source tokens; no entity is predicted past the cut", file=sys.stderr)
     return 0

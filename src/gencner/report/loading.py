@@ -12,11 +12,11 @@ an upper-bound run itself (method "non-cl") is added to the bound instead of bei
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from gencner.errors import GencnerError
+from gencner.errors import DataError, GencnerError
+from gencner.jsonfile import read_json
 
 UPPER_METHOD = "non-cl"
 UPPER_LABEL = "Non-CL (upper bound)"
@@ -26,7 +26,10 @@ def read_results(folder: Path) -> dict:
     path = Path(folder) / "results.json"
     if not path.is_file():
         raise GencnerError(f"{folder} has no results.json; give a run folder (runs/<name>/runs/p0-s1) or an experiment folder (runs/<name>)")
-    return json.loads(path.read_text(encoding="utf-8"))
+    results = read_json(path)
+    if not isinstance(results, dict):
+        raise DataError(path, None, f"expected a JSON object, found {type(results).__name__}")
+    return results
 
 
 def is_experiment(results: dict) -> bool:

@@ -5,6 +5,7 @@ The repair and drop reasons below are the exact strings that appear in a ``ReadR
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -25,12 +26,32 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     except OSError as err:
         raise DataError(path, None, f"cannot open the file ({err.strerror or err})") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                raise DataError(path, number, f"not valid UTF-8 ({err.reason} at byte {err.start})") from None
-            yield number, text.rstrip("\r\n")
+        yield from decoded_lines(handle, path)
+
+
+def decoded_lines(raw_lines: Iterable[bytes], path: object) -> Iterator[tuple[int, str]]:
+    """(1-based number, text without the line ending) of lines read as bytes (a file, stdin's buffer);
+    a byte-order mark at the very start is dropped, a byte that is not UTF-8 is a DataError naming
+    `path` and the line."""
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            raise DataError(path, number, f"not valid UTF-8 ({err.reason} at byte {err.start})") from None
+        yield number, text.rstrip("\r\n")
+
+
+def parse_json_object(path: object, number: int, line: str) -> dict:
+    """One jsonl line as a JSON object; anything else is a DataError naming `path` and the line."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise DataError(path, number, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    except (ValueError, RecursionError) as err:  # an integer of thousands of digits, nesting too deep
+        raise DataError(path, number, f"invalid JSON: {str(err).splitlines()[0]}") from None
+    if not isinstance(record, dict):
+        raise DataError(path, number, f"expected a JSON object, found {type(record).__name__}")
+    return record
 
 
 def check_words_writable(sentence: Sentence, separators: str) -> None:

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from gencner.data.readers.common import SentenceCollector, check_words_writable, numbered_lines
+from gencner.data.readers.common import SentenceCollector, check_words_writable, numbered_lines, parse_json_object
 from gencner.data.schema import ReadReport, Sentence, Span
 from gencner.errors import DataError, GencnerError
 
@@ -29,24 +29,12 @@ def read_spankl(path: str | Path, split: str, report: ReadReport) -> list[Senten
     for number, line in numbered_lines(path):
         if not line.strip():
             continue
-        record = _parse_object(path, number, line)
+        record = parse_json_object(path, number, line)
         tokens = _words(path, number, record)
         spans = _entities(path, number, record, tokens)
         task_id = _task_id(path, number, record)
         collector.add(tokens, spans, f"{path.name}:{number}", task_id)
     return collector.finish(split)
-
-
-def _parse_object(path: Path, number: int, line: str) -> dict:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise DataError(path, number, f"invalid JSON: {err.msg} (column {err.colno})") from None
-    except (ValueError, RecursionError) as err:  # an integer of thousands of digits, nesting too deep
-        raise DataError(path, number, f"invalid JSON: {str(err).splitlines()[0]}") from None
-    if not isinstance(record, dict):
-        raise DataError(path, number, f"expected a JSON object, found {type(record).__name__}")
-    return record
 
 
 def _words(path: Path, number: int, record: dict) -> list[str]:
