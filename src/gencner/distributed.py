@@ -6,6 +6,7 @@ entities twice; gencner shards evaluation itself, without padding, and metric st
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import torch.distributed as dist
@@ -46,3 +47,10 @@ def gather_by_position(positions: Sequence[int], values: Sequence[Any], n: int) 
     if missing:
         raise RuntimeError(f"decoding lost {len(missing)} of {n} sentences across ranks (first: {missing[:5]})")
     return merged
+
+
+def launched_as_main() -> bool:
+    """Rank 0, also before any process group exists: a launcher (torchrun, Lightning's ddp launcher)
+    starts the other ranks with RANK, LOCAL_RANK or NODE_RANK set, and each of them runs the whole
+    command, so this is the process that owns the run folder."""
+    return is_main() and all(os.environ.get(name, "0") == "0" for name in ("RANK", "LOCAL_RANK", "NODE_RANK"))

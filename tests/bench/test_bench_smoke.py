@@ -1,34 +1,9 @@
-"""`gencner bench` on a CPU: a smoke run of every measurement with a very small shape (ratios only)."""
-
-import json
+"""The benchmark's whole-protocol estimate. (Its rows are run by tests/bench/test_gpu_check.py, which
+rehearses the device check on a CPU.)"""
 
 import pytest
 
-from gencner.bench import run as bench_run
 from gencner.bench.estimate import protocol_estimate
-from gencner.cli import main
-
-
-@pytest.fixture
-def small_shape(monkeypatch):
-    monkeypatch.setitem(bench_run.CPU_SHAPE, "d_model", 32)
-    monkeypatch.setitem(bench_run.CPU_SHAPE, "ffn", 64)
-    monkeypatch.setitem(bench_run.CPU_SHAPE, "heads", 2)
-    monkeypatch.setitem(bench_run.CPU_SHAPE, "vocab", 500)
-
-
-def test_bench_measures_every_mode_and_writes_json(small_shape, tmp_path, capsys):
-    out = tmp_path / "bench.json"
-    assert main(["bench", "--budget-s", "0.2", "--device", "cpu", "--out", str(out)]) == 0
-    results = json.loads(out.read_text())
-    assert results["device"] == "cpu"
-    for kind in ("train", "decode"):
-        rows = results[kind]
-        assert [r["mode"].split(":")[0] for r in rows] == ["paper", "ours", "ours"]
-        assert all(r["sentences_per_s"] > 0 and r["tokens_per_s"] > 0 and r["tflops"] > 0 for r in rows)
-        assert rows[0]["ratio_to_paper"] == pytest.approx(1.0)
-    assert len(results["estimate"]) == 3
-    assert all(e["total_minutes"] > 0 for e in results["estimate"].values())
 
 
 def test_the_protocol_estimate_adds_training_and_decoding():

@@ -66,7 +66,10 @@ def test_two_processes_decode_and_score_like_one(saved_model, tmp_path):
     for rank in (0, 1):
         with open(tmp_path / f"rank{rank}.pkl", "rb") as handle:
             got = pickle.load(handle)
-        assert got["spans"] == single["spans"]  # every rank holds all predictions, in input order
+        # every rank holds all predictions, in input order; confidences agree up to the float noise of
+        # different batch compositions (the ranks' batches are cut from their own shares)
+        assert [[span for span, _ in p] for p in got["spans"]] == [[span for span, _ in p] for p in single["spans"]]
+        assert [c for p in got["spans"] for _, c in p] == pytest.approx([c for p in single["spans"] for _, c in p], abs=1e-5)
         assert got["report"] == single["report"]
         assert got["score"]["per_type"] == single["score"]["per_type"]
 

@@ -9,6 +9,7 @@ import math
 import pytest
 import torch
 
+from gencner.bench.run import forbid_eos
 from gencner.data.encoding import parse_indices
 from gencner.data.schema import Sentence
 from gencner.model.constraints import sequence_masks
@@ -43,20 +44,6 @@ def lively(model):
     mix triplets, early EOS and truncation."""
     with torch.no_grad():
         model.net.embed_tokens.weight[model.tokenizer.eos_token_id] = 0.0
-    return model
-
-
-def forbid_eos(model):
-    """EOS scores far below anything else, so it never wins: every output runs to its length limit."""
-    net = model.net
-    scores = net.scores
-
-    def without_eos(hidden, keys, word_mask):
-        logits = scores(hidden, keys, word_mask)
-        logits[..., word_mask.size(1)] = -1e4
-        return logits
-
-    net.scores = without_eos  # an instance attribute: greedy_decode and forward both call net.scores
     return model
 
 

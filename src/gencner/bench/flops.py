@@ -30,21 +30,22 @@ class Sizes:
         return cls(c.d_model, enc, dec, c.encoder_layers, c.decoder_layers)
 
 
-def forward_flops(sizes: Sizes, src_mask: torch.Tensor, tgt_lengths: torch.Tensor) -> float:
-    src = src_mask.sum(dim=1).double()
+def forward_flops(sizes: Sizes, src_lengths: torch.Tensor, tgt_lengths: torch.Tensor) -> torch.Tensor:
+    """A 0-d tensor on the lengths' device (summed without a host read: the training loop must not wait)."""
+    src = src_lengths.double()
     tgt = tgt_lengths.double()
     d = sizes.d_model
     encoder = src * (2 * sizes.encoder_params + 4 * src * d * sizes.encoder_layers)
     decoder = tgt * (2 * sizes.decoder_params + 4 * (src + tgt / 2) * d * sizes.decoder_layers + 2 * src * d)
-    return float((encoder + decoder).sum())
+    return (encoder + decoder).sum()
 
 
-def training_flops(sizes: Sizes, batch: dict) -> float:
-    return 4 * forward_flops(sizes, batch["src_mask"], (batch["targets"] >= 0).sum(dim=1))
+def training_flops(sizes: Sizes, batch: dict) -> torch.Tensor:
+    return 4 * forward_flops(sizes, batch["src_mask"].sum(dim=1), (batch["targets"] >= 0).sum(dim=1))
 
 
-def decoding_flops(sizes: Sizes, batch: dict, generated_per_sentence: float) -> float:
+def decoding_flops(sizes: Sizes, src_lengths: list[int], generated_per_sentence: float) -> float:
     """Greedy decoding runs the encoder once and the decoder once per generated index (with the KV
     cache, each new index attends to the cached ones: the same count as one teacher-forced pass)."""
-    lengths = torch.full((batch["src_ids"].size(0),), generated_per_sentence)
-    return forward_flops(sizes, batch["src_mask"], lengths)
+    src = torch.tensor(src_lengths)
+    return float(forward_flops(sizes, src, torch.full_like(src, generated_per_sentence, dtype=torch.double)))

@@ -1,51 +1,87 @@
-"""A synthetic workload with OntoNotes-like lengths: encoded sentences and pointer targets built directly
-(no tokenizer, no corpus), so a BART-large-shaped benchmark needs no download."""
+"""The benchmark's workload: sentences of made-up words with OntoNotes-like lengths (40 pieces on
+average, <s> and </s> included) and five entities each (16 target indices with EOS: the reference
+measurement's shape), so that the tokenizer, the model, the targets and the batches all come from the
+code `gencner train` runs (the model factory, the encoder, the datamodule) and a BART-large-shaped
+benchmark needs no download.
+
+A step-2 situation: the teacher knows the first three types, the step learns the other three; the
+teacher's entities are pseudo triplets (distilled), the others gold."""
 
 from __future__ import annotations
 
 import random
+import string
 from dataclasses import dataclass
+from typing import Sequence
 
-import torch
+from gencner.cl.pseudo import merged_example
+from gencner.data.batching import Example
+from gencner.data.encoding import Triplet
+from gencner.data.schema import Sentence, Span
 
-from gencner.data.batching import EncodedExample
-from gencner.data.encoding import EncodedSource, OutputSpace
+TYPES = ("ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP")
+OLD, NEW = TYPES[:3], TYPES[3:]
+TYPE_NAMES = {"ORG": "organization", "PERSON": "person", "GPE": "government", "DATE": "date", "CARDINAL": "cardinal",
+              "NORP": "nationality"}
 
 
 @dataclass(frozen=True)
 class Shape:
-    mean_source: int = 40  # pieces, <s> and </s> included (the project's reference measurement)
-    mean_triplets: float = 5.0  # 5 triplets + EOS = 16 target indices
-    n_types: int = 6
+    mean_source: int = 40  # pieces, <s> and </s> included
+    mean_entities: float = 5.0  # 5 triplets + EOS = 16 target indices
 
 
-def source_length(rng: random.Random, mean: int) -> int:
-    """Lognormal lengths around `mean`, as sentence lengths are: most short, a long tail."""
-    return max(8, min(int(rng.lognormvariate(0, 0.45) * mean * 0.905), 4 * mean))
-
-
-def make_examples(n: int, vocab: int, space: OutputSpace, shape: Shape, seed: int = 0) -> list[EncodedExample]:
+def lexicon(vocab_size: int, seed: int = 0) -> list[str]:
+    """Distinct lowercase words, half as many as the vocabulary has entries: a byte-level BPE trained on
+    them fills its whole vocabulary (BART-large's 50,265 entries for model=large) and keeps most words
+    whole, as a real vocabulary keeps frequent words."""
     rng = random.Random(seed)
+    words: set[str] = set()
+    while len(words) < max(vocab_size // 2, 50):
+        words.add("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 9))))
+    return sorted(words)
+
+
+def pieces_per_word(tokenizer, words: Sequence[str]) -> float:
+    ids = tokenizer([" " + w for w in words], add_special_tokens=False)["input_ids"]
+    return sum(map(len, ids)) / max(len(ids), 1)
+
+
+def sentence_words(rng: random.Random, mean: float) -> int:
+    """Lognormal lengths around `mean` (most sentences short, a long tail), at least 6 words."""
+    return max(6, min(round(rng.lognormvariate(-0.45**2 / 2, 0.45) * mean), int(4 * mean)))
+
+
+def entities(rng: random.Random, n_words: int, mean: float) -> tuple[Span, ...]:
+    """About `mean` non-overlapping spans of 1-3 words with random types."""
+    wanted = max(0, round(rng.gauss(mean, 1.5)))
+    spans: list[Span] = []
+    for _ in range(4 * wanted):
+        if len(spans) == wanted:
+            break
+        start = rng.randrange(n_words)
+        span = Span(start, min(n_words, start + rng.randint(1, 3)), rng.choice(TYPES))
+        if not any(span.overlaps(s) for s in spans):
+            spans.append(span)
+    return tuple(spans)
+
+
+def sentences(n: int, words: Sequence[str], per_word: float, shape: Shape = Shape(), seed: int = 0) -> list[Sentence]:
+    rng = random.Random(seed)
+    mean_words = (shape.mean_source - 2) / per_word
     out = []
-    for pos in range(n):
-        length = source_length(rng, shape.mean_source)
-        ids = (0, *[rng.randrange(5, vocab) for _ in range(length - 2)], 2)
-        starts = tuple(sorted(set([1] + [i for i in range(2, length - 1) if rng.random() < 0.75])))
-        n_triplets = max(0, min(int(rng.gauss(shape.mean_triplets, 1.5) + 0.5), len(starts)))
-        target: list[int] = []
-        for _ in range(n_triplets):
-            a, b = sorted(rng.sample(starts, 2)) if len(starts) > 1 else (starts[0], starts[0])
-            target += [a, b, space.type_index(rng.randrange(shape.n_types))]
-        target.append(space.eos)
-        kd = tuple([True] * (3 * n_triplets // 2) + [False] * (len(target) - 3 * n_triplets // 2))
-        out.append(EncodedExample(pos, EncodedSource(ids, starts, len(starts)), tuple(target), kd))
+    for idx in range(n):
+        tokens = [rng.choice(words) for _ in range(sentence_words(rng, mean_words))]
+        out.append(Sentence(tuple(tokens), entities(rng, len(tokens), shape.mean_entities), idx, f"bench:{idx}"))
     return out
 
 
-def tokens_in(batch: dict) -> int:
-    """Source pieces plus target indices that are not padding."""
-    return int(batch["src_mask"].sum()) + int((batch["targets"] >= 0).sum())
+def step_examples(batch: Sequence[Sentence]) -> list[Example]:
+    """The targets of a distillation step, built as pseudo-labelling builds them: the old types' spans as
+    the teacher's (kept) pseudo triplets, first, then the new types' gold."""
+    out = []
+    for s in batch:
+        pseudo = [Triplet(span, (0.9, 0.9, 0.9)) for span in s.spans if span.type in OLD]
+        out.append(merged_example(s.restrict(NEW), pseudo, "pseudo-first"))
+    return out
 
-
-def to(batch: dict, device: torch.device) -> dict:
-    return {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}

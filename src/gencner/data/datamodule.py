@@ -10,9 +10,9 @@ import torch
 from torch.utils.data import DataLoader, DistributedSampler
 
 from gencner.data.batching import Collator, Example, encode_examples
-from gencner.data.sampling import LengthBucketSampler, TokenBudgetSampler
+from gencner.data.sampling import LengthBucketSampler, RankBatches, TokenBudgetSampler, length_batches
 from gencner.data.schema import Sentence
-from gencner.distributed import active, shard
+from gencner.distributed import active, rank, shard, world_size
 
 
 class StepDataModule(L.LightningDataModule):
@@ -46,17 +46,24 @@ class StepDataModule(L.LightningDataModule):
     def _generator(self) -> torch.Generator:
         return torch.Generator().manual_seed(self.seed)
 
-    def train_dataloader(self) -> DataLoader:
-        if active():  # each rank its share of a seeded shuffle (Lightning's sampler swap is off)
-            sampler = DistributedSampler(self.train_items, shuffle=True, seed=self.seed, drop_last=False)
-            return DataLoader(self.train_items, batch_size=self.batch_size, sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
+    def _batch_sampler(self) -> LengthBucketSampler | TokenBudgetSampler | None:
         lengths = [len(it.source.ids) + len(it.target) for it in self.train_items]
         if self.token_budget:
-            sampler = TokenBudgetSampler(lengths, self.token_budget, self._generator())
-            return DataLoader(self.train_items, batch_sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
+            return TokenBudgetSampler(lengths, self.token_budget, self._generator())
         if self.length_bucketing:
-            sampler = LengthBucketSampler(lengths, self.batch_size, self._generator())
+            return LengthBucketSampler(lengths, self.batch_size, self._generator())
+        return None
+
+    def train_dataloader(self) -> DataLoader:
+        sampler = self._batch_sampler()
+        if sampler is not None:
+            if active():  # every rank the same number of batches, every sentence once (Lightning's sampler swap is off)
+                sampler = RankBatches(sampler, rank(), world_size())
             return DataLoader(self.train_items, batch_sampler=sampler, collate_fn=self.collate, num_workers=self.num_workers)
+        if active():  # each rank its share of a seeded shuffle
+            shuffled = DistributedSampler(self.train_items, shuffle=True, seed=self.seed, drop_last=False)
+            return DataLoader(self.train_items, batch_size=self.batch_size, sampler=shuffled, collate_fn=self.collate,
+                              num_workers=self.num_workers)
         return DataLoader(
             self.train_items,
             batch_size=self.batch_size,
@@ -68,7 +75,6 @@ class StepDataModule(L.LightningDataModule):
 
     def val_dataloader(self) -> DataLoader:
         mine = [self.dev_items[i] for i in shard(len(self.dev_items))]  # no padded repeats: exact counts
-        ordered = sorted(mine, key=lambda it: len(it.source.ids))  # less padding when decoding
-        return DataLoader(ordered, batch_size=self.eval_batch_size, shuffle=False, collate_fn=self.collate, num_workers=self.num_workers)
-
-
+        # decoded in length order, as predict_sentences decodes (less padding)
+        batches = length_batches([len(it.source.ids) for it in mine], self.eval_batch_size)
+        return DataLoader(mine, batch_sampler=batches, collate_fn=self.collate, num_workers=self.num_workers)

@@ -30,6 +30,32 @@ def new_cache(net: PointerBart) -> EncoderDecoderCache:
     return EncoderDecoderCache(DynamicCache(config=config), DynamicCache(config=config))
 
 
+# Completion is read on the host every CHECK_EVERY steps (one triplet), not after every step: each read
+# waits for the GPU to finish the step, so the CPU could not queue the next step's kernels meanwhile.
+CHECK_EVERY = 3
+# At a check, finished rows leave the batch (their states and cache entries are dropped) once they are
+# this share of it: otherwise every row of a large batch is decoded until the slowest one finishes.
+DROP_SHARE = 0.25
+
+
+def phase_blocks(word_mask: torch.Tensor, n_types: int, constrained: bool) -> dict[int, torch.Tensor]:
+    """What phases 0 and 2 forbid: the same at every step (phase 1 depends on the start pointer)."""
+    zeros = torch.zeros(word_mask.size(0), dtype=torch.long, device=word_mask.device)
+    return {p: ~allowed_mask(zeros + p, zeros, word_mask, n_types, constrained) for p in (0, 2)}
+
+
+def _best_next(net: PointerBart, step_input, live: dict, cache, blocked: dict, t: int, constrained: bool):
+    """(probability, index) of the most probable allowed next index of every live row."""
+    hidden = net.decode(step_input, live["states"], live["src_mask"], cache=cache)
+    logits = net.scores(hidden, live["keys"], live["word_mask"])[:, -1]
+    if t % 3 == 1:
+        start = live["start"]
+        block = ~allowed_mask(torch.ones_like(start), start, live["word_mask"], net.n_types, constrained)
+    else:
+        block = blocked[t % 3]
+    return logits.masked_fill(block, NEG).softmax(dim=-1).max(dim=-1)
+
+
 @torch.no_grad()
 def greedy_decode(
     net: PointerBart,
@@ -41,35 +67,43 @@ def greedy_decode(
     constrained: bool = True,
 ) -> Generated:
     batch, length = src_ids.shape
+    device = src_ids.device
+    steps = int(limits.max().item()) if batch else 0  # the one host read before decoding
+    indices = torch.full((batch, steps), -1, dtype=torch.long, device=device)
+    probs = torch.zeros(batch, steps, device=device)
+    finished = torch.zeros(batch, dtype=torch.bool, device=device)
     states, keys = net.encode(src_ids, src_mask)
+    # the rows still in the batch: their position in the output and their inputs and state
+    live = {"row": torch.arange(batch, device=device), "src_ids": src_ids, "src_mask": src_mask, "word_mask": word_mask,
+            "states": states, "keys": keys, "limit": limits, "start": torch.zeros_like(limits),
+            "done": torch.zeros(batch, dtype=torch.bool, device=device)}
     cache = new_cache(net)
+    blocked = phase_blocks(word_mask, net.n_types, constrained)
     eos = length  # EOS's batch-layout index
-    step_input = torch.full((batch, 1), start_id, dtype=torch.long, device=src_ids.device)
-    done = torch.zeros(batch, dtype=torch.bool, device=src_ids.device)
-    finished = torch.zeros_like(done)
-    start = torch.zeros(batch, dtype=torch.long, device=src_ids.device)
-    out_idx, out_prob = [], []
-    for t in range(int(limits.max().item()) if batch else 0):
-        hidden = net.decode(step_input, states, src_mask, cache=cache)
-        logits = net.scores(hidden, keys, word_mask)[:, -1]
-        phase = torch.full_like(start, t % 3)
-        logits = logits.masked_fill(~allowed_mask(phase, start, word_mask, net.n_types, constrained), NEG)
-        probs = logits.softmax(dim=-1)
-        best_p, best = probs.max(dim=-1)
-        active = ~done & (t < limits)
+    step_input = torch.full((batch, 1), start_id, dtype=torch.long, device=device)
+    for t in range(steps):
+        best_p, best = _best_next(net, step_input, live, cache, blocked, t, constrained)
+        active = ~live["done"] & (t < live["limit"])
         best = torch.where(active, best, torch.full_like(best, -1))
-        out_idx.append(best)
-        out_prob.append(torch.where(active, best_p, torch.zeros_like(best_p)))
-        finished |= active & (best == eos)
-        done |= ~active | (best == eos)
-        start = torch.where(torch.full_like(start, t % 3) == 0, best.clamp(min=0), start)
-        if bool(done.all()):
-            break
-        step_input = net.index_tokens(best[:, None], src_ids)
-    if not out_idx:
-        empty = torch.zeros(batch, 0, dtype=torch.long, device=src_ids.device)
-        return Generated(empty, empty.float(), finished)
-    return Generated(torch.stack(out_idx, 1), torch.stack(out_prob, 1), finished)
+        indices[live["row"], t] = best
+        probs[live["row"], t] = torch.where(active, best_p, torch.zeros_like(best_p))
+        finished[live["row"]] |= active & (best == eos)
+        live["done"] = live["done"] | ~active | (best == eos)
+        if t % 3 == 0:
+            live["start"] = best.clamp(min=0)
+        if (t + 1) % CHECK_EVERY == 0 and t + 1 < steps:
+            left = (~live["done"]).nonzero().squeeze(1)  # a host read
+            if left.numel() == 0:
+                break
+            if left.numel() <= (1 - DROP_SHARE) * live["done"].numel():
+                live = {name: value[left] for name, value in live.items()}
+                cache.batch_select_indices(left)
+                blocked = phase_blocks(live["word_mask"], net.n_types, constrained)
+                best = best[left]
+        step_input = net.index_tokens(best[:, None], live["src_ids"])
+    # up to CHECK_EVERY - 1 steps may have run after the last row finished: their columns are empty
+    width = int((indices >= 0).sum(dim=1).max()) if indices.numel() else 0
+    return Generated(indices[:, :width], probs[:, :width], finished)
 
 
 @torch.no_grad()
