@@ -155,13 +155,13 @@ ERRORS = [
                 "name, output_dir, permutation, seed, setting, trainer"),
     (["dataset.foo=1"], f"command line: unknown key 'dataset.foo'; valid keys under dataset: {DATASET_KEYS}"),
     (["dataset.synthetic.size=1"], "command line: unknown key 'dataset.synthetic.size'; valid keys under "
-                                   "dataset.synthetic: dev, empty_fraction, seed, test, train"),
+                                   "dataset.synthetic: ambiguous_fraction, dev, empty_fraction, pretrain_sentences, seed, test, train"),
     (["trainer.batch_size=abc"], "command line: bad value for 'trainer.batch_size': Value 'abc' of type 'str' "
                                  "could not be converted to Integer"),
     (["dataset.flat=maybe"], "command line: bad value for 'dataset.flat': Value 'maybe' is not a valid bool (type str)"),
     (["setting=x"], "unknown setting 'x'; valid choices: filter-all, filter-filter, non-cl, offline, split-all, "
                     "split-filter"),
-    (["dataset=imdb"], "unknown dataset 'imdb'; valid choices: conll, few-nerd, ontonotes, synthetic"),
+    (["dataset=imdb"], "unknown dataset 'imdb'; valid choices: conll, few-nerd, ontonotes, synthetic, synthetic-noisy"),
     (["permutation=6"], "permutation=6 is out of range; this dataset has permutations 0..5"),
     (["permutation=-1"], "permutation=-1 is out of range; this dataset has permutations 0..5"),
     (["dataset=few-nerd", "permutation=4"], "permutation=4 is out of range; this dataset has permutations 0..3"),

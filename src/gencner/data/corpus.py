@@ -95,7 +95,7 @@ def load_corpus(dcfg: Any) -> Corpus:
     report = ReadReport(source=_describe_source(dcfg))
     if dcfg.format == "synthetic":
         s = dcfg.synthetic
-        splits = generate_synthetic(s.seed, s.train, s.dev, s.test, s.empty_fraction)
+        splits = generate_synthetic(s.seed, s.train, s.dev, s.test, s.empty_fraction, s.ambiguous_fraction)
     else:
         splits = {split: read_split(dcfg, split, report) for split in SPLITS}
     splits = {split: normalise(sents, dcfg, report) for split, sents in splits.items()}
@@ -107,7 +107,8 @@ def load_corpus(dcfg: Any) -> Corpus:
 def _describe_source(dcfg: Any) -> str:
     if dcfg.format == "synthetic":
         s = dcfg.synthetic
-        return f"synthetic(seed={s.seed}, train={s.train}, dev={s.dev}, test={s.test})"
+        noisy = f", ambiguous={s.ambiguous_fraction}" if s.ambiguous_fraction else ""
+        return f"synthetic(seed={s.seed}, train={s.train}, dev={s.dev}, test={s.test}{noisy})"
     if dcfg.format == "hub":
         return f"hub:{dcfg.source}" + (f"/{dcfg.hub_config}" if dcfg.hub_config else "")
     return f"{dcfg.format}:{dcfg.path or dcfg.train}"

@@ -10,7 +10,12 @@ can run and show forgetting in minutes without licensed data. What makes it a fa
 - some surface forms change type with their context ("Jordan" is a person after "Dr." and a country
   after "flew to"; "1990" is a date after "in" and a count before "people"), so a model has to read the
   context instead of memorising a gazetteer;
-- about ``empty_fraction`` of the sentences hold no entity (the negatives of Split-All).
+- about ``empty_fraction`` of the sentences hold no entity (the negatives of Split-All);
+- in the noisy variant, ``ambiguous_fraction`` of the entity mentions sit alone in a neutral sentence
+  ("Officials discussed Jordan at length .") with a form several types share and a gold type drawn at
+  random among them: no model can tell the type, so a teacher's pseudo-labels carry real errors. At 0.0
+  (the default) no such sentence is drawn and no random number is spent on them: the corpus is the one
+  this generator always gave.
 
 Each split has its own ``random.Random`` seeded from (seed, split name): the same seed gives the same
 corpus byte for byte, and resizing one split leaves the others unchanged. Dev and test come from the same
@@ -25,44 +30,67 @@ from typing import Sequence
 
 from gencner.data import synthetic_templates as tpl
 from gencner.data.schema import SPLITS, Sentence, Span
-from gencner.data.synthetic_mentions import Drawer, fill
+from gencner.data.synthetic_mentions import SHARED_SLOT, Drawer, fill
 
 SYNTHETIC_TYPES = ("ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP")
 
 
 def generate_synthetic(
-    seed: int = 13, train: int = 3000, dev: int = 300, test: int = 600, empty_fraction: float = 0.1
+    seed: int = 13, train: int = 3000, dev: int = 300, test: int = 600, empty_fraction: float = 0.1,
+    ambiguous_fraction: float = 0.0,
 ) -> dict[str, list[Sentence]]:
     """The three splits {"train", "dev", "test"}; sentence ``idx`` is its position in its split and
     ``origin`` is "synthetic-<split>:<idx>"."""
     sizes = {"train": train, "dev": dev, "test": test}
     if any(n < 0 for n in sizes.values()):
         raise ValueError(f"split sizes must be >= 0, got {sizes}")
-    if not 0.0 <= empty_fraction <= 1.0:
-        raise ValueError(f"empty_fraction must be in [0, 1], got {empty_fraction}")
-    return {split: _generate_split(split, sizes[split], seed, empty_fraction) for split in SPLITS}
+    check_fractions(empty_fraction, ambiguous_fraction)
+    return {split: _generate_split(split, sizes[split], seed, empty_fraction, ambiguous_fraction) for split in SPLITS}
 
 
-def _split_rng(seed: int, split: str) -> random.Random:
+def check_fractions(empty_fraction: float, ambiguous_fraction: float) -> None:
+    for name, value in (("empty_fraction", empty_fraction), ("ambiguous_fraction", ambiguous_fraction)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must be in [0, 1], got {value}")
+
+
+def split_rng(seed: int, split: str) -> random.Random:
+    """The random stream of one split; any other name ("pretrain") gives an independent stream."""
     # A string seed is hashed by ``random`` itself (sha512), so it is stable across runs and platforms,
     # unlike ``hash()`` which Python salts per process.
     return random.Random(f"gencner-synthetic/{seed}/{split}")
 
 
-def _generate_split(split: str, size: int, seed: int, empty_fraction: float) -> list[Sentence]:
-    rng = _split_rng(seed, split)
+def _generate_split(split: str, size: int, seed: int, empty_fraction: float, ambiguous_fraction: float) -> list[Sentence]:
+    rng = split_rng(seed, split)
     drawer = Drawer(rng, held_out=split != "train")
     # An exact number of empty sentences at random positions, rather than a coin per sentence, so the
     # share is what was asked for even in a small dev split.
     empty_positions = set(rng.sample(range(size), round(size * empty_fraction)))
     sentences = []
+    neutral = mentions = 0
     for idx in range(size):
-        if idx in empty_positions:
-            tokens, spans = _empty_sentence(rng), ()
-        else:
-            tokens, spans = _realise(rng.choice(tpl.ENTITY_TEMPLATES), drawer)
+        empty = idx in empty_positions
+        in_neutral = not empty and wants_neutral(ambiguous_fraction, neutral, mentions)
+        tokens, spans = draw_sentence(drawer, empty, in_neutral)
+        neutral, mentions = neutral + in_neutral, mentions + len(spans)
         sentences.append(Sentence(tokens, spans, idx=idx, origin=f"synthetic-{split}:{idx}"))
     return sentences
+
+
+def wants_neutral(ambiguous_fraction: float, neutral: int, mentions: int) -> bool:
+    """Whether the next entity sentence is a neutral one (it holds exactly one mention): yes as long as
+    the share of neutral mentions stays at most ``ambiguous_fraction`` with it. A running count rather
+    than a coin, so the share is exact within a sentence's mentions and 0.0 spends no random number."""
+    return neutral + 1 <= ambiguous_fraction * (mentions + 1)
+
+
+def draw_sentence(drawer: Drawer, empty: bool, neutral: bool) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    """One sentence: without entities, around one ambiguous mention, or from a regular template."""
+    if empty:
+        return _empty_sentence(drawer.rng), ()
+    templates = tpl.NEUTRAL_TEMPLATES if neutral else tpl.ENTITY_TEMPLATES
+    return _realise(drawer.rng.choice(templates), drawer)
 
 
 def _realise(template: str, drawer: Drawer) -> tuple[tuple[str, ...], tuple[Span, ...]]:
@@ -106,6 +134,23 @@ def ambiguous_forms(sentences: Sequence[Sentence]) -> dict[str, tuple[str, ...]]
     return {text: tuple(sorted(types)) for text, types in sorted(types_of.items()) if len(types) > 1}
 
 
+def _frame(words: Sequence[str]) -> tuple[str, ...]:
+    # first word lower-cased: a template that starts with its slot gets the mention capitalised
+    return (words[0].lower(), *words[1:])
+
+
+def _slotted(sentence: Sentence, span: Span) -> list[str]:
+    return [*sentence.tokens[: span.start], f"{{{SHARED_SLOT}}}", *sentence.tokens[span.end :]]
+
+
+_NEUTRAL_FRAMES = frozenset(_frame(t.split()) for t in tpl.NEUTRAL_TEMPLATES)
+
+
+def neutral_mentions(sentences: Sequence[Sentence]) -> int:
+    """How many mentions stand alone in a neutral template, where their type cannot be read."""
+    return sum(1 for s in sentences if len(s.spans) == 1 and _frame(_slotted(s, s.spans[0])) in _NEUTRAL_FRAMES)
+
+
 def describe(sentences: Sequence[Sentence]) -> dict:
     """Summary counts of a list of sentences (for the README and for checks of the generator)."""
     spans = [(sent, span) for sent in sentences for span in sent.spans]
@@ -128,6 +173,7 @@ def describe(sentences: Sequence[Sentence]) -> dict:
         "ambiguous_forms": len(ambiguous),
         "ambiguous_entities": ambiguous_mentions,
         "ambiguous_entity_share": _share(ambiguous_mentions, total),
+        "neutral_context_entity_share": _share(neutral_mentions(sentences), total),
         "vocabulary": len({tok for s in sentences for tok in s.tokens}),
         "length_min": min(lengths, default=0),
         "length_mean": _share(sum(lengths), len(lengths)),

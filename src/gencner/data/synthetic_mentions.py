@@ -140,6 +140,34 @@ def norp_group(d: Drawer) -> Tokens:
     return d.pick(lex.NORP_GROUPS)
 
 
+def _shared_form_groups() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The forms that ``lex.AMBIGUOUS`` gives to several types, grouped by the set of types they take:
+    ((types, forms), ...) in a fixed order, e.g. (("GPE", "PERSON"), ("Georgia", "Washington", ...))."""
+    types_of: dict[str, set[str]] = {}
+    for entity_type, forms in lex.AMBIGUOUS.items():
+        for form in forms:
+            types_of.setdefault(form, set()).add(entity_type)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for form, types in types_of.items():
+        if len(types) > 1:
+            groups.setdefault(tuple(sorted(types)), []).append(form)
+    return tuple((types, tuple(forms)) for types, forms in sorted(groups.items()))
+
+
+SHARED_FORM_GROUPS = _shared_form_groups()
+# The slot key of ``synthetic_templates.NEUTRAL_TEMPLATES``.
+SHARED_SLOT = "A"
+
+
+def shared_form(d: Drawer) -> tuple[str, Tokens]:
+    """A form several types share and one of its types at random: the label of a mention whose context
+    says nothing. A group of types first, then a form, so that the 64 years (DATE or CARDINAL) do not
+    crowd out the names (PERSON, GPE, ORG)."""
+    types, forms = d.rng.choice(SHARED_FORM_GROUPS)
+    form = d.rng.choice(forms)
+    return d.rng.choice(types), (form,)
+
+
 # Slot key → (entity type, filler). Starred keys are derived from these in ``fill``.
 SLOTS = {
     "P": ("PERSON", person),
@@ -159,6 +187,8 @@ SLOTS = {
 
 def fill(key: str, d: Drawer) -> tuple[str, Tokens]:
     """The entity type and tokens for a slot key such as "P" or "G*" (see ``synthetic_templates``)."""
+    if key == SHARED_SLOT:
+        return shared_form(d)
     starred = key.endswith("*")
     entity_type, filler = SLOTS[key.rstrip("*")]
     if starred and d.rng.random() < AMBIGUOUS_RATE:

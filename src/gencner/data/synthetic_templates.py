@@ -8,6 +8,8 @@ N nationality/religious/political adjective and NS the matching group noun (both
 A starred key (``P*``, ``G*``, ``O*``, ``DIN*``, ``C*``) may receive a form that other slots give another
 type ("Jordan", "Lincoln", "1990", "May"); stars only appear where the surrounding words settle the
 type, which is what keeps the corpus learnable without a gazetteer.
+The one exception is ``NEUTRAL_TEMPLATES`` (slot ``{A}``), used only by the noisy variant
+(``ambiguous_fraction`` > 0): there nothing settles the type, on purpose.
 
 Titles ("Dr.", "Mr.", "President") stay outside PERSON spans, as in OntoNotes; so do "the" before an
 organisation and units after a number.
@@ -155,3 +157,17 @@ EMPTY_SUBJECTS = ("Officials", "Analysts", "Critics", "Residents", "Experts", "L
 EMPTY_OBJECTS = ("plan", "deal", "law", "report", "project", "budget", "vote", "strike", "merger")
 EMPTY_VERBS = ("would fail", "was delayed", "was too expensive", "had been approved", "needed more work")
 EMPTY_PATTERN = "{subject} said the {object} {verb} ."
+
+# The noisy variant's ambiguous contexts: one {A} slot (a form that several types share, its gold type
+# drawn at random among them) in wording that fits a person, a place, an organisation, a date and a
+# count alike, so that no reader, human or model, can tell the type from the sentence.
+NEUTRAL_TEMPLATES = (
+    "{A} was mentioned in the report .",
+    "The report mentioned {A} twice .",
+    "Officials discussed {A} at length .",
+    "Everyone was talking about {A} .",
+    "Nobody expected {A} to matter this much .",
+    "The article about {A} was widely read .",
+    "Analysts wrote at length about {A} .",
+    "The debate kept coming back to {A} .",
+)

@@ -1,21 +1,56 @@
-"""Denoising pretraining for models built from a config (BART's text infilling, on unlabeled training
-sentences): what a pretrained checkpoint gives a real model, a small model gets from its own corpus.
-The result is cached per corpus, architecture and seed and shared by every method, permutation and
-upper bound of an experiment, exactly as they would share facebook/bart-large."""
+"""Denoising pretraining for models built from a config (BART's text infilling, on unlabeled text):
+what a pretrained checkpoint gives a real model, a small model gets from its own corpus. The text is
+the training sentences, or (dataset.synthetic.pretrain_sentences > 0) a larger unlabeled synthetic corpus
+that holds no labelled sentence; the tokenizer is trained on the same text. The result is cached per
+corpus, model section and seed (`naming.pretrained_cache`) and shared by every method, permutation and
+upper bound of an experiment, exactly as they would share facebook/bart-large; `pretraining.json` next
+to it records what it was trained on, where, and its loss per epoch."""
 
 from __future__ import annotations
 
 import random
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import torch
 import torch.nn.functional as F
 
+from gencner.atomic import write_json
 from gencner.console import console, progress_bar
+from gencner.data.corpus import load_corpus
 from gencner.data.schema import Sentence
+from gencner.data.synthetic_unlabeled import generate_unlabeled
+from gencner.errors import GencnerError
 from gencner.model.factory import NerModel, build_model
 from gencner.model.io import load_model, save_model
+from gencner.trainer import run_device
+
+LOG_FILE = "pretraining.json"
+
+
+@dataclass(frozen=True)
+class PretrainingText:
+    """The sentences of denoising pretraining, which corpus they are ("train" | "unlabeled"), and how
+    many drawn unlabeled sentences were left out for equalling a labelled one."""
+
+    sentences: Sequence[Sentence]
+    corpus: str
+    labelled_duplicates_removed: int = 0
+
+
+def pretraining_text(dcfg: Any, train: Sequence[Sentence]) -> PretrainingText:
+    """The training sentences (dataset.synthetic.pretrain_sentences = 0), or that many unlabeled ones."""
+    s = dcfg.synthetic
+    if dcfg.format != "synthetic" or s.pretrain_sentences == 0:
+        return PretrainingText(list(train), "train")
+    # the labelled splits follow from the same keys, so they are regenerated here (deterministic, a
+    # fraction of a second) rather than passed in: only they decide what the unlabeled text must avoid
+    labelled = load_corpus(dcfg)
+    unlabeled = generate_unlabeled(s.pretrain_sentences, [*labelled.train, *labelled.dev, *labelled.test], s.seed,
+                                   s.empty_fraction, s.ambiguous_fraction)
+    return PretrainingText(list(unlabeled.sentences), "unlabeled", unlabeled.labelled_duplicates_removed)
 
 
 def infill(ids: Sequence[int], mask_id: int, rng: random.Random, rate: float = 0.15) -> list[int]:
@@ -37,26 +72,33 @@ def _pad(rows: list[list[int]], value: int) -> torch.Tensor:
     return torch.tensor([r + [value] * (width - len(r)) for r in rows])
 
 
-def denoise(model: NerModel, sentences: Sequence[Sentence], epochs: int, lr: float, seed: int, batch_size: int = 32) -> list[float]:
-    """Train the BART of `model` to rebuild each sentence from its infilled copy; returns epoch losses."""
+def denoise(model: NerModel, sentences: Sequence[Sentence], epochs: int, lr: float, seed: int,
+            device: str | torch.device = "cpu", batch_size: int = 32) -> list[dict]:
+    """Train the BART of `model` on `device` to rebuild each sentence from its infilled copy; returns one
+    {"epoch", "loss", "seconds"} per epoch. The model goes back to the device it came from."""
+    if not sentences:
+        raise GencnerError("denoising pretraining has no sentence to train on: the pretraining corpus is empty "
+                           "(set model.denoise_epochs=0 or give the dataset training sentences)")
     bart, tok = model.net.bart, model.tokenizer
+    home = model.net.embed_tokens.weight.device
+    model.net.to(device)
     sources = [list(s.ids) for s in model.source_encoder().encode_many(sentences)]
     rng = random.Random(seed)
     optimizer = torch.optim.AdamW(bart.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * ((len(sources) + batch_size - 1) // batch_size)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: min(1.0, (i + 1) / max(steps // 10, 1)) * max(0.0, 1 - i / steps))
     bart.train()
-    losses = []
+    log, started = [], time.perf_counter()
     with progress_bar("denoising pretraining", steps, unit="batches") as advance:
-        for _ in range(epochs):
+        for epoch in range(epochs):
             order = list(range(len(sources)))
             rng.shuffle(order)
             total = 0.0
             for i in range(0, len(order), batch_size):
                 batch = [sources[j] for j in order[i : i + batch_size]]
-                inputs = _pad([infill(ids, tok.mask_token_id, rng) for ids in batch], tok.pad_token_id)
-                labels = _pad(batch, -100)
-                dec = torch.cat([torch.full((len(batch), 1), model.start_id), labels[:, :-1].clamp(min=0)], dim=1)
+                inputs = _pad([infill(ids, tok.mask_token_id, rng) for ids in batch], tok.pad_token_id).to(device)
+                labels = _pad(batch, -100).to(device)
+                dec = torch.cat([torch.full((len(batch), 1), model.start_id, device=device), labels[:, :-1].clamp(min=0)], dim=1)
                 hidden = bart(input_ids=inputs, attention_mask=(inputs != tok.pad_token_id).long(), decoder_input_ids=dec).last_hidden_state
                 loss = F.cross_entropy((hidden @ bart.shared.weight.T).transpose(1, 2), labels, ignore_index=-100)
                 optimizer.zero_grad()
@@ -66,24 +108,41 @@ def denoise(model: NerModel, sentences: Sequence[Sentence], epochs: int, lr: flo
                 scheduler.step()
                 total += loss.item() * len(batch)
                 advance(1)
-            losses.append(total / len(sources))
+            log.append({"epoch": epoch + 1, "loss": total / len(sources), "seconds": round(time.perf_counter() - started, 2)})
+            console.print(f"denoising pretraining · epoch {epoch + 1}/{epochs}: loss {log[-1]['loss']:.4f} "
+                          f"({log[-1]['seconds']:.0f} s)", highlight=False)
     bart.eval()
-    return losses
+    model.net.to(home)
+    return log
 
 
 def base_model(cfg: Any, train: Sequence[Sentence], cache_dir: Path | None) -> NerModel:
     """Step 1's starting point: the configured checkpoint, or a model built from the config (denoised
     and cached when model.denoise_epochs > 0)."""
     m = cfg.model
-    words = [w for s in train for w in s.tokens]
     if m.pretrained or m.denoise_epochs <= 0 or cache_dir is None:
-        return build_model(m, words, dict(cfg.dataset.type_names), cfg.seed)
+        return build_model(m, [w for s in train for w in s.tokens], dict(cfg.dataset.type_names), cfg.seed)
     if (cache_dir / "gencner.json").is_file():
         model = load_model(cache_dir)
         model.type_names = dict(cfg.dataset.type_names)  # the cache is shared by task definitions
         return model
-    model = build_model(m, words, dict(cfg.dataset.type_names), cfg.seed)
-    losses = denoise(model, train, m.denoise_epochs, m.denoise_lr, cfg.seed)
-    console.print(f"denoising pretraining: loss per epoch {', '.join(f'{x:.3f}' for x in losses)} → {cache_dir}")
+    text = pretraining_text(cfg.dataset, train)
+    if text.corpus == "unlabeled":
+        console.print(f"denoising pretraining on {len(text.sentences):,} unlabeled sentences "
+                      f"({text.labelled_duplicates_removed:,} drawn sentences equal to labelled ones left out)", highlight=False)
+    # the tokenizer comes with the "checkpoint": trained on the text it is pretrained on
+    model = build_model(m, [w for s in text.sentences for w in s.tokens], dict(cfg.dataset.type_names), cfg.seed)
+    device = run_device(cfg.trainer)
+    epochs = denoise(model, text.sentences, m.denoise_epochs, m.denoise_lr, cfg.seed, device)
+    console.print(f"denoising pretraining: {len(text.sentences):,} sentences ({text.corpus}) on {device}, "
+                  f"{epochs[-1]['seconds']:.0f} s → {cache_dir}", highlight=False)
     save_model(model, cache_dir)
+    write_json(cache_dir / LOG_FILE, {
+        "corpus": text.corpus,
+        "sentences": len(text.sentences),
+        "labelled_duplicates_removed": text.labelled_duplicates_removed,
+        "device": str(device),
+        "seconds": epochs[-1]["seconds"],
+        "epochs": epochs,
+    })
     return model
