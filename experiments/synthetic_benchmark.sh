@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The synthetic CL benchmark of experiments/synthetic-*.md: every method, and the non-CL upper bound
 # (computed once per setting and reused), on the default synthetic corpus with the tiny model on a CPU.
-# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap]   (default: all four)
+# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap|below-threshold]
+#        (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run() { .venv/bin/gencner experiment "$@"; }
@@ -29,4 +30,19 @@ if [[ "${1:-all}" == all || "$1" == gap ]]; then
   train9000=(setting=split-all dataset.synthetic.train=9000 output_dir=runs/train9000)
   run "${train9000[@]}" method=gencner
   run "${train9000[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
+fi
+if [[ "${1:-all}" == all || "$1" == below-threshold ]]; then
+  # synthetic-below-threshold.md: what a pseudo triplet below its type's threshold becomes, seeds 1-3,
+  # one thread per process (the numbers of that file; two such commands can run side by side on 2 cores)
+  export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+  for setting in split-all filter-filter; do
+    run setting=$setting output_dir=runs/below-threshold --methods gencner gencner-keep-all gencner-distill-below finetune \
+      --seeds 1 2 3
+    for q in 0.25; do
+      for below in drop distill; do
+        run setting=$setting output_dir=runs/below-threshold method=gencner method.threshold_quantile=$q \
+          method.below_threshold=$below name=synthetic-$setting-gencner-$below-q$q-tiny --seeds 1 2 3
+      done
+    done
+  done
 fi

@@ -134,3 +134,17 @@ def experiment_table(summary: dict) -> Table:
             _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
         )
     return table
+
+
+def comparison_table(rows: list[dict], title: str) -> Table:
+    """report.series.comparison as a console table: per method the last step's Macro-F1, learned,
+    forgetting and gap to non-CL (mean ± std over runs), then the mean Macro-F1 curve per step."""
+    from gencner.report.tables import COMPARISON_HEADER, DASH, comparison_cells
+
+    n_steps = max((len(r["curve"]) for r in rows), default=0)
+    table = Table(title=title, header_style="bold")
+    for k, column in enumerate([*COMPARISON_HEADER, *(f"step {s + 1}" for s in range(n_steps))]):
+        table.add_column(column, justify="left" if k == 0 else "right", style="bold" if k == 1 else None)
+    for row in rows:
+        table.add_row(*comparison_cells(row), *[DASH] * (n_steps - len(row["curve"])))
+    return table

@@ -10,32 +10,39 @@
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Sequence
 
 import lightning as L
 import torch
+from rich.markup import escape
 
 from gencner.atomic import remove_stale_temporaries, write_json
 from gencner.cl.callbacks import CLCallback, FrozenTeacherCheck, GoldTargets, NonFiniteLossGuard, PseudoLabels
 from gencner.cl.context import TaskContext
 from gencner.cl.module import StepModule
-from gencner.cl.results import load_step_results, step_dir, summarise, write_step
+from gencner.cl.results import finished_steps, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
+from gencner.cl.step_warnings import step_warnings
 from gencner.config import to_container
-from gencner.console import console, matrix_table, stream_table
+from gencner.console import console, matrix_table, report_table, stream_table
 from gencner.data.corpus import load_corpus
 from gencner.data.datamodule import StepDataModule
 from gencner.data.schema import Corpus
 from gencner.data.stream_config import stream_from_config
 from gencner.data.streams import Stream, TaskStep
 from gencner.data.summary import stream_summary
-from gencner.errors import GencnerError
+from gencner.distributed import launched_as_main
+from gencner.errors import ConfigError, GencnerError
 from gencner.evaluate import evaluate_step, write_decoded_sample
+from gencner.jsonfile import read_json
 from gencner.model.factory import NerModel
 from gencner.model.io import load_model, save_model
 from gencner.model.pretraining import base_model
 from gencner.naming import pretrained_cache
+from gencner.runlock import describe, run_folder_lock
+from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
 
@@ -48,17 +55,26 @@ def task_callbacks(cfg: Any, cumulative: bool) -> list[CLCallback]:
     callbacks: list[CLCallback] = [GoldTargets()]
     if cfg.method.pseudo_labels and not cumulative:
         m = cfg.method
-        callbacks.append(PseudoLabels(m.threshold_quantile, m.target_order, cfg.trainer.eval_batch_size, cfg.dataset.flat))
+        callbacks.append(PseudoLabels(m.threshold_quantile, m.target_order, cfg.trainer.eval_batch_size, cfg.dataset.flat, m.below_threshold))
     return callbacks
+
+
+def warn(message: str) -> None:
+    console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+
+
+def check_every_step_trains(stream: Stream) -> None:
+    """A step without training sentences cannot be trained: say so before any step or base model is."""
+    for step in stream.steps:
+        if not step.train:
+            raise ConfigError(f"step {step.step} ({step.task_name}) has no training sentence in {stream.setting}")
 
 
 def check_same_config(run_dir: Path, config: dict) -> None:
     """A run folder belongs to one configuration: resuming with another would mix results."""
     path = run_dir / "config.json"
     if path.is_file():
-        import json
-
-        saved = json.loads(path.read_text(encoding="utf-8"))
+        saved = read_json(path)
         ignore = {"trainer": {"progress"}}
         if _strip(saved, ignore) != _strip(config, ignore):
             raise GencnerError(f"{run_dir} holds a run with a different configuration; choose another name= or delete the folder")
@@ -99,6 +115,14 @@ class Runner:
         }
 
     def run(self, upper: dict | None = None) -> dict:
+        # one writer per folder; the other ranks of a multi-process run write nothing
+        lock = run_folder_lock(self.run_dir) if launched_as_main() else nullcontext()
+        with lock as stale_owner:
+            if stale_owner:
+                warn(f"{self.run_dir}: taking over the lock of {describe(stale_owner)}, which no longer runs")
+            return self._run(upper)
+
+    def _run(self, upper: dict | None) -> dict:
         cfg = self.cfg
         config = to_container(cfg) | {"cumulative_run": self.cumulative}
         if self.cumulative and not cfg.setting.cumulative:
@@ -110,19 +134,28 @@ class Runner:
         summary = stream_summary(stream, corpus.report)
         write_json(self.run_dir / "stream.json", summary)
         console.print(stream_table(summary))
+        reader = report_table(summary["reader"])  # what the reader repaired or dropped
+        if reader is not None:
+            console.print(reader)
+        check_every_step_trains(stream)  # before the base model is built or denoised
+        stop_if_requested()  # reading a large corpus has no safe point of its own
         header = self.header(stream, corpus)
         self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if self.cumulative else "cl", config,
                                     upper["macro_f1"] if upper else None)
         remove_stale_temporaries(self.run_dir)  # left by a run killed while writing
-        done = load_step_results(self.run_dir)
+        done, damaged = finished_steps(self.run_dir)
+        if damaged:
+            warn(damaged)
         model = self.resume_model(done, corpus)
         for step in stream.steps[len(done):]:
-            if not step.train:
-                raise GencnerError(f"step {step.step} ({step.task_name}) has no training sentence in {stream.setting}")
+            stop_if_requested()  # between steps nothing is half-done
             done.append(self.run_step(step, model, corpus))
             partial = summarise(done, header, upper)
             self.tracker.log_step(partial)
             console.print(matrix_table(partial, title=f"after step {step.step}"))
+            for line in step_warnings(done[-1], model.max_source_tokens):
+                warn(line)
+        stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
         results = summarise(done, header, upper)
         write_json(self.run_dir / "results.json", results)
         self.tracker.finish(results)
@@ -134,7 +167,8 @@ class Runner:
             console.print(f"resuming {self.run_dir} after step {last}")
             return load_model(step_dir(self.run_dir, last) / "model")
         cache = Path(self.cfg.output_dir) / "_pretrained" / pretrained_cache(self.cfg)
-        return base_model(self.cfg, corpus.train, cache)
+        with stops_at_optimizer_steps():  # the denoising pretraining's loop has no safe point of its own
+            return base_model(self.cfg, corpus.train, cache)
 
     def run_step(self, step: TaskStep, model: NerModel, corpus: Corpus) -> dict:
         cfg = self.cfg

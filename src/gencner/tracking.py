@@ -37,7 +37,9 @@ def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dic
         out[f"cl/threshold/{kind}"] = tau
     pseudo = (results.get("pseudo") or [None] * k)[i] or {}
     for kind, counts in pseudo.get("counts", {}).items():
-        out[f"cl/pseudo_kept/{kind}"] = counts["kept"]
+        for group in ("kept", "distilled", "dropped"):  # what became of the teacher's triplets (older runs: kept only)
+            if group in counts:
+                out[f"cl/pseudo_{group}/{kind}"] = counts[group]
     for kind, quality in pseudo.get("quality_kept", {}).items():
         for field in ("precision", "recall"):
             if quality.get(field) is not None:

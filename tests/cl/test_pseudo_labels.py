@@ -40,7 +40,8 @@ def test_triplets_at_or_above_the_threshold_are_kept_and_counted():
     stats = PseudoStats()
     kept = select_pseudo([triplet(0, 1, "ORG", 0.8), triplet(2, 3, "ORG", 0.79), triplet(4, 5, "ORG", 0.9)], [], {"ORG": 0.8}, stats)
     assert [t.span.start for t in kept] == [0, 4]
-    assert stats.to_dict()["ORG"] == {"raw": 3, "below_threshold": 1, "conflicts": 0, "kept": 2}
+    assert stats.to_dict()["ORG"] == {"raw": 3, "below_threshold": 1, "kept": 2, "distilled": 0, "dropped": 1, "conflicts": 0}
+    assert all(t.hard for t in kept)
 
 
 def test_gold_wins_over_overlapping_pseudo_triplets():

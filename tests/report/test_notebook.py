@@ -66,8 +66,9 @@ def test_notebook_runs_headless_and_shows_the_figures(run_folder, kernel_name, t
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if o.output_type == "display_data" and "image/png" in o.data]
-    assert len(images) == 5  # forgetting curves, then the matrix, task curves, thresholds and precision
+    assert len(images) == 6  # forgetting curves, gap decomposition, then the matrix, task curves, thresholds and precision
     markdown = "".join(o.data.get("text/markdown", "") for o in outputs if o.output_type == "display_data")
     assert "| gencner | 80.00 | 65.00 |" in markdown and "| Gap: non-CL − gencner | 5.00 | 15.00 |" in markdown
-    for name in ("forgetting_curves.png", "matrix-gencner.png", "thresholds-gencner.png", "report.md"):
+    assert "| Method | Macro-F1 ↑ | Learned ↑ | Forgetting ↓ | Gap to non-CL ↓ |" in markdown
+    for name in ("forgetting_curves.png", "gap_decomposition.png", "matrix-gencner.png", "thresholds-gencner.png", "report.md"):
         assert (tmp_path / "out" / name).is_file(), name

@@ -117,6 +117,43 @@ def test_learning_and_forgetting_table_and_sources(experiments):
         assert f"`{experiments / '_upper' / f'non-cl-p{p}'}`" in report
 
 
+def test_comparison_table_splits_the_gap_into_learning_and_forgetting_per_run(experiments):
+    report = (experiments / "gen" / "report" / "report.md").read_text()
+    assert "| Method | Macro-F1 ↑ | Learned ↑ | Forgetting ↓ | Gap to non-CL ↓ | Step 1 | Step 2 | Step 3 |" in report
+    uppers = {p: read(experiments / "_upper" / f"non-cl-p{p}" / "results.json")["macro_f1"] for p in ORDERS}
+    for label, name in (("gencner", "gen"), ("finetune", "ft")):
+        runs = {p: read(experiments / name / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS}
+        final = [r["macro_f1"][-1] for r in runs.values()]
+        learned = [np.mean([row[j] for j, row in enumerate(r["matrix"])]) for r in runs.values()]
+        forgetting = [la - f for la, f in zip(learned, final)]
+        gap = [uppers[p][-1] - r["macro_f1"][-1] for p, r in runs.items()]
+        curve = 100 * np.mean([r["macro_f1"] for r in runs.values()], axis=0)
+        row = "| " + " | ".join([label, cell(final), cell(learned), cell(forgetting), cell(gap), *[f"{v:.2f}" for v in curve]]) + " |"
+        assert row in report
+    bound = list(uppers.values())
+    assert "| " + " | ".join(["Non-CL (upper bound)", cell([u[-1] for u in bound]), "–", "–", "–",
+                              *[f"{v:.2f}" for v in 100 * np.mean(bound, axis=0)]]) + " |" in report
+    assert "](gap_decomposition.png)" in report
+    assert (experiments / "gen" / "report" / "gap_decomposition.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_gap_decomposition_has_one_bar_per_method_and_the_bound_line(experiments):
+    inputs = loading.load_report_inputs([experiments / "gen", experiments / "ft"])
+    figure = figures.gap_decomposition(inputs["methods"], inputs["upper"])
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["gencner", "finetune"]
+    assert "Non-CL (upper bound)" in figures.legend_labels(figure)
+    # per bar: Macro-F1, then forgetting (learned − Macro-F1), then what was not learned, up to the bound
+    bound = 100 * np.mean([u[-1] for u in upper_curves(experiments)])
+    for y, name in enumerate(("gen", "ft")):
+        runs = [read(experiments / name / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS]
+        final = 100 * np.mean([r["macro_f1"][-1] for r in runs])
+        learned = 100 * np.mean([np.mean([row[j] for j, row in enumerate(r["matrix"])]) for r in runs])
+        expected = [final, max(learned - final, 0), max(bound - max(learned, final), 0)]
+        widths = [p.get_width() for p in ax.patches if abs(p.get_y() + p.get_height() / 2 - y) < 1e-6]
+        assert widths == pytest.approx(expected)
+
+
 def test_forgetting_curves_has_every_method_and_the_bound(experiments):
     inputs = loading.load_report_inputs([experiments / "gen", experiments / "ft"])
     figure = figures.forgetting_curves(inputs["methods"], inputs["upper"])

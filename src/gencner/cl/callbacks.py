@@ -4,14 +4,13 @@ datamodule is rebuilt. Inside a fit they only watch and log; they never swap dat
 
 from __future__ import annotations
 
-import math
 import time
 
 import lightning as L
 import torch
 
 from gencner.cl.context import TaskContext
-from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, pseudo_quality, select_pseudo
+from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, quality_by_group, select_pseudo
 from gencner.console import console, progress_bar
 from gencner.data.batching import Example
 from gencner.errors import GencnerError
@@ -36,10 +35,12 @@ class GoldTargets(CLCallback):
 
 class PseudoLabels(CLCallback):
     """The teacher decodes the step's training sentences; triplets above their type's confidence
-    threshold (quantile q of that type's confidences) and not overlapping new gold join the targets."""
+    threshold (quantile q of that type's confidences) and not overlapping new gold join the targets as
+    hard labels; those below it are dropped, kept as soft (distill-only) targets, or kept as hard labels
+    (`below`, method.below_threshold)."""
 
-    def __init__(self, quantile: float, order: str, batch_size: int, flat: bool):
-        self.quantile, self.order, self.batch_size, self.flat = quantile, order, batch_size, flat
+    def __init__(self, quantile: float, order: str, batch_size: int, flat: bool, below: str = "drop"):
+        self.quantile, self.order, self.batch_size, self.flat, self.below = quantile, order, batch_size, flat, below
 
     def before_task(self, ctx: TaskContext) -> None:
         if ctx.teacher is None:
@@ -50,15 +51,18 @@ class PseudoLabels(CLCallback):
             predictions, report = predict_sentences(ctx.teacher, sentences, self.batch_size, self.flat, advance, inference_bf16(ctx.cfg.trainer))
         thresholds = confidence_thresholds(predictions, self.quantile)
         stats = PseudoStats()
-        kept = [select_pseudo(p, s.spans, thresholds, stats) for p, s in zip(predictions, sentences)]
-        ctx.examples = [merged_example(s, k, self.order) for s, k in zip(sentences, kept)]
+        selected = [select_pseudo(p, s.spans, thresholds, stats, self.below) for p, s in zip(predictions, sentences)]
+        ctx.examples = [merged_example(s, k, self.order) for s, k in zip(sentences, selected)]
         old_types = list(ctx.teacher.types)
         gold_old = [ctx.corpus.train[s.idx].restrict(old_types).spans for s in sentences]
+        groups = quality_by_group(predictions, [s.spans for s in sentences], gold_old, thresholds, self.below, old_types)
         ctx.record["thresholds"] = thresholds
         ctx.record["pseudo"] = {
+            "below_threshold": self.below,
             "counts": stats.to_dict(),
-            "quality_kept": pseudo_quality([[t.span for t in k] for k in kept], gold_old, old_types),
-            "quality_raw": pseudo_quality([[t.span for t in p] for p in predictions], gold_old, old_types),
+            "quality_kept": groups.pop("kept"),  # the hard labels (the series reports and W&B plot)
+            "quality_raw": groups.pop("raw"),  # every teacher triplet
+            "quality_groups": groups,  # above / below τ_t, distilled (soft), dropped
             "decode": report.to_dict(),
             "seconds": time.perf_counter() - started,
         }
@@ -87,17 +91,44 @@ def _checksum(module: torch.nn.Module) -> float:
 
 
 class NonFiniteLossGuard(L.Callback):
-    """Stops the step when the loss is NaN or infinite, naming the step, epoch and batch."""
+    """Stops the step when the loss is NaN or infinite, naming the step, epoch and first such batch.
 
-    def __init__(self, step: int):
-        self.step = step
+    The loss is not read after every batch: `float(loss)` makes the host wait until the GPU has finished
+    the step, so the CPU could not queue the next step's kernels while the GPU ran this one (at batch 8
+    the step is launch-bound). The first non-finite batch of the epoch and its loss are kept on the
+    loss's device and read every `every` batches, before validation and at the epoch's end: a bad loss
+    stops the step at most `every` batches later (its weights are lost either way)."""
+
+    def __init__(self, step: int, every: int = 50):
+        self.step, self.every = step, every
+        self._epoch = 0
+        self._first: tuple[torch.Tensor, torch.Tensor] | None = None  # (batch index or -1, its loss)
+
+    def on_train_epoch_start(self, trainer, module) -> None:
+        self._epoch, self._first = trainer.current_epoch, None
 
     def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx) -> None:
         loss = outputs["loss"] if isinstance(outputs, dict) else outputs
-        if loss is not None and not math.isfinite(float(loss)):
-            raise GencnerError(
-                f"non-finite loss ({float(loss)}) at step {self.step}, epoch {trainer.current_epoch}, batch {batch_idx}; "
-                "lower trainer.lr or check the data of this step"
-            )
+        if loss is None:
+            return
+        loss = loss.detach().float()
+        index, value = self._first or (torch.full_like(loss, -1, dtype=torch.long), loss)
+        new = (index < 0) & ~torch.isfinite(loss)
+        self._first = (torch.where(new, batch_idx, index), torch.where(new, loss, value))
+        if (batch_idx + 1) % self.every == 0:
+            self._check()
 
+    def on_validation_start(self, trainer, module) -> None:
+        self._check()
 
+    def on_train_epoch_end(self, trainer, module) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        if self._first is None or int(self._first[0]) < 0:  # the host read
+            return
+        index, value = int(self._first[0]), float(self._first[1])
+        raise GencnerError(
+            f"non-finite loss ({value}) at step {self.step}, epoch {self._epoch}, batch {index}; "
+            "lower trainer.lr or check the data of this step"
+        )

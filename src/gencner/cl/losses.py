@@ -8,12 +8,15 @@ import torch.nn.functional as F
 from gencner.data.batching import IGNORE
 
 
-def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean token-level CE over the target indices (padding = IGNORE).
+def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean token-level CE over the target indices (padding = IGNORE), restricted to `mask` when given
+    (soft pseudo triplets are in the decoder input but carry no CE).
 
     Written as log-softmax + gather rather than F.cross_entropy: on a 3-D input that dispatches to
     nll_loss2d, whose CUDA kernel refuses torch.use_deterministic_algorithms(True) (trainer.deterministic)."""
     valid = targets != IGNORE
+    if mask is not None:
+        valid = valid & mask
     logp = logits.float().log_softmax(dim=-1)
     picked = logp.gather(-1, targets.clamp(min=0)[..., None]).squeeze(-1)
     return -(picked * valid).sum() / valid.sum().clamp(min=1)

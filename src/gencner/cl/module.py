@@ -72,7 +72,7 @@ class StepModule(L.LightningModule):
         dec_ids = self.student.decoder_input_ids(batch["targets"], batch["src_ids"], self.model.start_id)
         inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec_ids)
         logits = self._forward["student"](*inputs)
-        out = {"ce": cross_entropy(logits, batch["targets"])}
+        out = {"ce": cross_entropy(logits, batch["targets"], batch.get("ce_mask"))}
         if self.teacher is not None and self.kd.get("weight", 0) > 0:
             with torch.no_grad():
                 teacher_logits = self._forward["teacher"](*inputs)

@@ -1,9 +1,11 @@
-"""`gencner experiment [--perms 0 1 | all] [--seeds 1 2] key=value ...`: a method and its non-CL upper
-bound over task orders and seeds; `make experiment` calls this."""
+"""`gencner experiment [--methods A B ...] [--perms 0 1 | all] [--seeds 1 2] key=value ...`: one or
+several methods and their non-CL upper bound over task orders and seeds, ending with a comparison table
+when there are several; `make experiment` calls this."""
 
 from __future__ import annotations
 
 from gencner.config import load_config
+from gencner.config.validation import check_seed
 from gencner.errors import ConfigError
 
 
@@ -21,22 +23,49 @@ def parse_ints(values: list[str], name: str, available: int | None = None) -> li
 def add_arguments(parser) -> None:
     parser.add_argument("--perms", nargs="+", default=None, help="permutation indices, or 'all' (default: permutation=)")
     parser.add_argument("--seeds", nargs="+", default=None, help="seeds (default: seed=)")
+    parser.add_argument("--methods", nargs="+", default=None,
+                        help="method presets (conf/method/) to run on the same stream and compare (default: method=)")
     parser.add_argument("--no-upper", action="store_true", help="skip the non-CL upper bound")
 
 
-def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, no_upper: bool = False) -> int:
+def method_configs(overrides: list[str], methods: list[str] | None, conf: str | None) -> list:
+    """One configuration per method, all composed (and so validated) before anything runs. With
+    several methods and a `name=`, each experiment is named `<name>-<method>`."""
+    if not methods:
+        return [load_config(overrides, conf)]
+    if len(set(methods)) != len(methods):
+        raise ConfigError(f"--methods lists a method twice: {' '.join(methods)}")
+    cfgs = []
+    for method in methods:
+        cfg = load_config([*overrides, f"method={method}"], conf)
+        if cfg.name and len(methods) > 1:
+            cfg.name = f"{cfg.name}-{method}"
+        cfgs.append(cfg)
+    return cfgs
+
+
+def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, no_upper: bool = False, methods=None) -> int:
     # `--perms 0 1 name=x`: argparse hands the trailing overrides to --perms; give them back.
-    overrides = list(overrides) + [v for v in (perms or []) + (seeds or []) if "=" in v]
+    overrides = list(overrides) + [v for v in (perms or []) + (seeds or []) + (methods or []) if "=" in v]
     perms = [v for v in perms or [] if "=" not in v] or None
     seeds = [v for v in seeds or [] if "=" not in v] or None
-    cfg = load_config(overrides, conf)
+    methods = [m for value in methods or [] if "=" not in value for m in value.replace(",", " ").split()] or None
+    cfgs = method_configs(overrides, methods, conf)
+    cfg = cfgs[0]
     n_perms = max(len(cfg.dataset.permutations), 1)
     perm_list = parse_ints(perms, "perms", n_perms) if perms else [cfg.permutation]
     seed_list = parse_ints(seeds, "seeds") if seeds else [cfg.seed]
     for perm in perm_list:
         if not 0 <= perm < n_perms:
             raise ConfigError(f"--perms {perm} is out of range; this dataset has permutations 0..{n_perms - 1}")
-    from gencner.experiment import run_experiment  # heavy (torch, Lightning): only when running
+    for seed in seed_list:
+        check_seed(seed, "--seeds")
+    if len(cfgs) == 1:
+        from gencner.experiment import run_experiment  # heavy (torch, Lightning): only when running
 
-    run_experiment(cfg, perm_list, seed_list, with_upper=not no_upper)
+        run_experiment(cfg, perm_list, seed_list, with_upper=not no_upper)
+    else:
+        from gencner.comparison import run_comparison
+
+        run_comparison(cfgs, perm_list, seed_list, with_upper=not no_upper)
     return 0

@@ -11,13 +11,28 @@ from typing import Optional
 
 @dataclass
 class SyntheticConfig:
-    """Sizes and seed of the generated corpus (dataset.format=synthetic)."""
+    """Sizes and seed of the generated corpus (dataset.format=synthetic).
+
+    dev: also the model-selection set; Split cuts it into one chunk per task (300 → 50 sentences per
+      step), so a stable best-epoch choice wants dev ≥ 200 × the number of tasks (1,200 for six).
+    empty_fraction: share of sentences without entities (exact per split).
+    ambiguous_fraction: the noisy-teacher variant: share of entity mentions (exact within a sentence's
+      mentions per split) standing alone in a neutral sentence ("Officials discussed Jordan at length .")
+      with a form several types share and a gold type drawn at random among them, so that the type
+      cannot be read and pseudo-labels carry real errors. 0.0 = the regular corpus, unchanged.
+    pretrain_sentences: the text of the denoising pretraining (model.denoise_epochs > 0) and of the
+      tokenizer: 0 = the training sentences; N > 0 = N unlabeled sentences from the same generator's
+      own stream "pretrain" (same templates and lexicon, another seed), none equal to a labelled train,
+      dev or test sentence (those are redrawn, counted and reported).
+    """
 
     seed: int = 13
     train: int = 3000
     dev: int = 300
     test: int = 600
     empty_fraction: float = 0.1
+    ambiguous_fraction: float = 0.0
+    pretrain_sentences: int = 0
 
 
 @dataclass
@@ -110,6 +125,9 @@ class MethodConfig:
     of GenCNER; gencner: both.
 
     threshold_quantile: τ_t is this quantile of the confidences of type t's pseudo triplets (0.5 = median).
+    below_threshold: what a pseudo triplet below τ_t becomes: drop (out of the target: the paper read
+      literally) | distill (in the decoder input, no cross-entropy on its indices, distilled like the
+      kept ones) | keep (a hard label like the kept ones; τ_t is still computed and logged).
     kd_positions: pseudo (KL at the pseudo-segment positions) | all.
     target_order: pseudo-first (kept pseudo triplets in the teacher's order, then gold) | sorted.
     """
@@ -118,6 +136,7 @@ class MethodConfig:
     pseudo_labels: bool = True
     distill: bool = True
     threshold_quantile: float = 0.5
+    below_threshold: str = "drop"
     kd_weight: float = 1.0
     kd_temperature: float = 1.0
     kd_positions: str = "pseudo"

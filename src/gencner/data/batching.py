@@ -16,15 +16,19 @@ IGNORE = -100
 @dataclass(frozen=True)
 class Example:
     """A sentence and its target spans in target order; `pseudo[i]` marks target i as a teacher's pseudo
-    triplet (distillation applies at those decoder steps)."""
+    triplet (distillation applies at those decoder steps); `hard[i]` = False makes it a soft target: in
+    the decoder input, but no cross-entropy on its three indices (empty = every target is hard)."""
 
     sentence: Sentence
     targets: tuple[Span, ...] = ()
     pseudo: tuple[bool, ...] = ()
+    hard: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         if self.pseudo and len(self.pseudo) != len(self.targets):
             raise ValueError("Example.pseudo must flag every target")
+        if self.hard and len(self.hard) != len(self.targets):
+            raise ValueError("Example.hard must flag every target")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class EncodedExample:
     target: tuple[int, ...]  # canonical indices, EOS last
     kd_tokens: tuple[bool, ...]  # per target index: it belongs to a pseudo triplet
     gold: tuple[Span, ...] = ()  # the sentence's gold spans (for scoring; untruncated)
+    ce_tokens: tuple[bool, ...] = ()  # per target index: cross-entropy applies (empty = everywhere)
 
 
 @dataclass
@@ -64,18 +69,25 @@ def encode_examples(
             report.words += source.n_words - source.kept_words
             report.target_entities += lost
             report.examples.append(example.sentence.origin)
-        out.append(EncodedExample(pos, source, tuple(target), kd_flags(example, source), example.sentence.spans))
+        ce = token_flags(example.targets, example.hard, source, default=True, eos=True)
+        out.append(EncodedExample(pos, source, tuple(target), kd_flags(example, source), example.sentence.spans, ce))
     return out, report
 
 
 def kd_flags(example: Example, source: EncodedSource) -> tuple[bool, ...]:
-    """One flag per target index (three per kept triplet, then EOS=False), matching target_indices."""
-    pseudo = example.pseudo or (False,) * len(example.targets)
-    flags: list[bool] = []
-    for span, is_pseudo in zip(example.targets, pseudo):
+    """One flag per target index (three per pseudo triplet, then EOS=False), matching target_indices."""
+    return token_flags(example.targets, example.pseudo, source, default=False, eos=False)
+
+
+def token_flags(targets: Sequence[Span], flags: Sequence[bool], source: EncodedSource, default: bool, eos: bool) -> tuple[bool, ...]:
+    """A per-span flag spread over the span's three target indices (spans cut by truncation have none,
+    as in target_indices), then the EOS flag; no flags given = `default` for every span."""
+    flags = flags or (default,) * len(targets)
+    out: list[bool] = []
+    for span, flag in zip(targets, flags):
         if span.end <= source.kept_words:
-            flags += [is_pseudo] * 3
-    return tuple(flags) + (False,)
+            out += [flag] * 3
+    return tuple(out) + (eos,)
 
 
 class Collator:
@@ -93,17 +105,20 @@ class Collator:
         word_mask = torch.zeros(batch, length, dtype=torch.bool)
         targets = torch.full((batch, steps), IGNORE, dtype=torch.long)
         kd_mask = torch.zeros(batch, steps, dtype=torch.bool)
+        ce_mask = torch.zeros(batch, steps, dtype=torch.bool)
         for row, it in enumerate(items):
             src_ids[row, : len(it.source.ids)] = torch.tensor(it.source.ids)
             word_mask[row, list(it.source.word_starts)] = True
             targets[row, : len(it.target)] = torch.tensor([self.space.to_batch(i, length) for i in it.target])
             kd_mask[row, : len(it.kd_tokens)] = torch.tensor(it.kd_tokens)
+            ce_mask[row, : len(it.target)] = torch.tensor(it.ce_tokens) if it.ce_tokens else True
         return {
             "src_ids": src_ids,
             "src_mask": (src_ids != self.pad_id).long(),
             "word_mask": word_mask,
             "targets": targets,
             "kd_mask": kd_mask,
+            "ce_mask": ce_mask,  # False at padding and at the indices of soft (distill-only) triplets
             "positions": torch.tensor([it.position for it in items], dtype=torch.long),
             # Python objects ride along (Lightning moves only the tensors): what decoding needs to map
             # indices back to words, and the gold spans to score against.

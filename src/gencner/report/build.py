@@ -49,6 +49,8 @@ def write_figures(inputs: dict, out: Path) -> tuple[list[tuple[str, str]], list[
     methods, upper = inputs["methods"], inputs["upper"]
     written = [("Forgetting curves: Macro-F1 per step against the non-CL upper bound", "forgetting_curves.png")]
     save(figures.forgetting_curves(methods, upper), out / written[0][1])
+    written.append(("Gap decomposition: Macro-F1, forgetting and what was not learned, at the last step", "gap_decomposition.png"))
+    save(figures.gap_decomposition(methods, upper), out / written[-1][1])
     notes = upper_notes(methods, upper)
     for method in methods:
         for kind, figure in figures.method_figures(method).items():

@@ -64,6 +64,34 @@ def forgetting_curves(methods: Sequence[dict], upper: dict | None = None, title:
     return figure
 
 
+def gap_decomposition(methods: Sequence[dict], upper: dict | None = None) -> Figure:
+    """One bar per method at the last step: its Macro-F1 (± std over runs), then what forgetting cost
+    (learned − Macro-F1), then what the steps did not learn (non-CL − learned) up to the bound's line."""
+    rows = series.comparison(methods, None)  # the bound is the dashed line, not a bar
+    bound = series.final_stats(series.upper_stats(upper)) if upper else None
+    figure, ax = new_figure(6.4, 1.2 + 0.5 * max(len(rows), 1))
+    for y, row in enumerate(rows):
+        final = row["final"]["mean"] * POINTS if row["final"] else 0.0
+        forgetting = max(row["forgetting"]["mean"] * POINTS, 0.0) if row["forgetting"] else 0.0
+        xerr = row["final"]["std"] * POINTS if row["final"] and row["final"]["n"] > 1 else None
+        ax.barh(y, final, color="tab:blue", xerr=xerr, capsize=3, label="Macro-F1" if y == 0 else None)
+        ax.barh(y, forgetting, left=final, color="tab:red", alpha=0.6, label="forgetting (learned − Macro-F1)" if y == 0 else None)
+        if bound:
+            learning = max(bound["mean"] * POINTS - final - forgetting, 0.0)
+            ax.barh(y, learning, left=final + forgetting, color="tab:gray", alpha=0.35,
+                    label="not learned (non-CL − learned)" if y == 0 else None)
+    if bound:
+        ax.axvline(bound["mean"] * POINTS, color="black", linestyle="--", label=upper["label"])
+    ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
+    ax.invert_yaxis()  # first method on top, as in the tables
+    ax.set_xlim(0, POINTS)
+    ax.set_xlabel("points at the last step")
+    ax.set_title("Where the gap to non-CL goes")
+    ax.grid(alpha=0.3, axis="x")
+    _legend(ax, fontsize=8)
+    return figure
+
+
 def f1_matrix_heatmap(method: dict) -> Figure:
     """The F1 matrix (row = after step k, column = task), lower triangle only, every cell annotated."""
     matrix, tasks = series.mean_matrix(method)

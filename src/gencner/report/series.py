@@ -47,8 +47,46 @@ def _final_stats(values: Sequence[float]) -> dict | None:
 def learning_accuracy_stats(method: dict) -> dict | None:
     """The last step's learning accuracy (the mean of the matrix diagonal: Macro-F1 without forgetting),
     {"mean", "std", "n"} over the runs; derived from each run's matrix, so older results.json files have it too."""
-    values = [continual.learning_accuracy(r["matrix"])[-1] for r in method["runs"] if r.get("matrix") and not r.get("single_step")]
+    values = [la for r in method["runs"] if (la := _final_learning_accuracy(r)) is not None]
     return _final_stats(values)
+
+
+def _final_learning_accuracy(run: dict) -> float | None:
+    return continual.learning_accuracy(run["matrix"])[-1] if run.get("matrix") and not run.get("single_step") else None
+
+
+def forgetting_part_stats(method: dict) -> dict | None:
+    """What forgetting cost at the last step: learning accuracy − final Macro-F1, per run, then
+    {"mean", "std", "n"}; with the learning part (non-CL − learned) it adds up to the gap to non-CL."""
+    values = [la - r["macro_f1"][-1] for r in method["runs"] if r.get("macro_f1") and (la := _final_learning_accuracy(r)) is not None]
+    return _final_stats(values)
+
+
+def final_gap_stats(method: dict) -> dict | None:
+    """Non-CL − method at the last step, per run against the bound run it was compared with."""
+    values = [r["upper_bound"]["macro_f1"][-1] - r["macro_f1"][-1] for r in method["runs"]
+              if r.get("macro_f1") and (r.get("upper_bound") or {}).get("macro_f1")]
+    return _final_stats(values)
+
+
+def final_stats(stats: dict) -> dict | None:
+    """The last step of a per-step {"mean", "std", "n"} (macro_f1_stats, upper_stats)."""
+    return {"mean": stats["mean"][-1], "std": stats["std"][-1], "n": stats["n"]} if stats and stats["mean"] else None
+
+
+def comparison(methods: Sequence[dict], upper: dict | None) -> list[dict]:
+    """One row per method, then the non-CL bound: {"label", "final", "learned", "forgetting", "gap"}
+    (each {"mean", "std", "n"} at the last step, or None) and "curve" (mean Macro-F1 per step)."""
+    rows = []
+    for method in methods:
+        curve = macro_f1_stats(method)
+        rows.append({"label": method["label"], "final": final_stats(curve), "learned": learning_accuracy_stats(method),
+                     "forgetting": forgetting_part_stats(method), "gap": final_gap_stats(method), "curve": curve["mean"]})
+    bound = upper_stats(upper)
+    if bound:
+        rows.append({"label": upper["label"], "final": final_stats(bound), "learned": None, "forgetting": None, "gap": None,
+                     "curve": bound["mean"]})
+    return rows
 
 
 def forgetting_stats(method: dict) -> dict[str, dict]:

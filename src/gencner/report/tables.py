@@ -58,6 +58,27 @@ def learning_and_forgetting_table(methods: Sequence[dict]) -> str:
     return markdown_table(["Method", "Learned ↑", "Mean forgetting ↓", "BWT ↑", "Mean BI ↑", "Runs"], rows)
 
 
+COMPARISON_HEADER = ("Method", "Macro-F1 ↑", "Learned ↑", "Forgetting ↓", "Gap to non-CL ↓")
+
+
+def stat_cell(stats: dict | None) -> str:
+    return mean_pm(stats["mean"], stats["std"], stats["n"]) if stats else DASH
+
+
+def comparison_cells(row: dict) -> list[str]:
+    """A row of series.comparison as text: the last step's numbers, then the Macro-F1 curve."""
+    return [row["label"], *(stat_cell(row[k]) for k in ("final", "learned", "forgetting", "gap")), *(points(v) for v in row["curve"])]
+
+
+def comparison_table(methods: Sequence[dict], upper: dict | None) -> str:
+    """Methods and the bound at the last step: Macro-F1, learned, forgetting (learned − Macro-F1), gap
+    to non-CL (= learning part + forgetting part), then the mean Macro-F1 curve per step."""
+    rows = series.comparison(methods, upper)
+    n_steps = max((len(r["curve"]) for r in rows), default=0)
+    cells = [comparison_cells(r) + [DASH] * (n_steps - len(r["curve"])) for r in rows]
+    return markdown_table([*COMPARISON_HEADER, *(f"Step {k + 1}" for k in range(n_steps))], cells)
+
+
 def _run_names(runs: Sequence[dict]) -> str:
     names = []
     for run in runs:
@@ -86,6 +107,10 @@ def render_report(methods: Sequence[dict], upper: dict | None, figures: Sequence
     parts = [
         "# Continual NER report",
         _setting_line(methods),
+        "## Comparison after the last step (points, mean ± std over runs)",
+        comparison_table(methods, upper),
+        "Forgetting: learned − Macro-F1; the gap to non-CL is its learning part (non-CL − learned) plus this. "
+        "The step columns are the mean Macro-F1 curve.",
         "## Macro-F1 per step (points, mean ± std over permutations and seeds)",
         macro_f1_table(methods, upper),
         "A cell with no ± comes from a single run. Gap rows: the non-CL bound's mean minus the method's mean, "

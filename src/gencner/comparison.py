@@ -1,0 +1,60 @@
+"""Several methods on the same stream, one after the other, then one comparison: per method the last
+step's Macro-F1, learning accuracy, forgetting (learned − Macro-F1) and gap to non-CL (mean ± std over
+permutations and seeds) and the Macro-F1 curve, as `gencner report` computes them (report/series.py).
+The non-CL bound is computed by the first method's experiment and reused by the others (experiment.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from gencner.atomic import write_json
+from gencner.console import comparison_table, console, experiment_table, matrix_table
+from gencner.experiment import experiment_name, run_experiment
+from gencner.report import loading, series
+
+
+def comparison_dir(cfg: Any) -> Path:
+    base = str(cfg.name) if cfg.name else f"{cfg.dataset.name}-{cfg.setting.name}-{cfg.model.name}"
+    return Path(cfg.output_dir) / "_comparisons" / base
+
+
+def compare(folders: Sequence[Path]) -> tuple[list[dict], dict]:
+    """The comparison rows of finished experiment folders, and the report inputs they come from."""
+    inputs = loading.load_report_inputs(folders)
+    return series.comparison(inputs["methods"], inputs["upper"]), inputs
+
+
+def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
+    """Runs each configuration's experiment (one method each), then prints the comparison table, then
+    each method's table, and writes comparison.json and a report (figures) into _comparisons/<name>/."""
+    started = time.perf_counter()
+    summaries = [run_experiment(cfg, perms, seeds, with_upper) for cfg in cfgs]
+    folders = [Path(cfg.output_dir) / experiment_name(cfg) for cfg in cfgs]
+    rows, inputs = compare(folders)
+    out = comparison_dir(cfgs[0])
+    runs = len(perms) * len(seeds)
+    cfg = cfgs[0]
+    title = f"{cfg.dataset.name} · {cfg.setting.name} · {cfg.model.name} · {runs} run{'s' if runs > 1 else ''} per method"
+    result = {"title": title, "experiments": [str(f) for f in folders], "permutations": list(perms), "seeds": list(seeds), "rows": rows,
+              "seconds": time.perf_counter() - started}
+    write_json(out / "comparison.json", result)
+    console.print(comparison_table(rows, f"comparison after the last step · {title} (points; mean ± std over runs)"))
+    for summary in summaries:
+        console.print(matrix_table(summary, title="final") if runs == 1 else experiment_table(summary))
+    console.print(f"comparison: {out / 'comparison.json'}")
+    report = write_comparison_report(folders, out / "report")
+    console.print(f"figures: {report}" if report else
+                  f"figures: install matplotlib (pip install 'gencner[report]'), then gencner report {' '.join(map(str, folders))}")
+    minutes, seconds = divmod(round(time.perf_counter() - started), 60)
+    console.print(f"{len(cfgs)} methods compared in {minutes} min {seconds} s")
+    return result
+
+
+def write_comparison_report(folders: Sequence[Path], out: Path) -> Path | None:
+    try:
+        from gencner.report.build import write_report  # matplotlib, an optional extra
+    except ImportError:
+        return None
+    return write_report(folders, out)
