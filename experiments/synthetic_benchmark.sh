@@ -32,17 +32,17 @@ if [[ "${1:-all}" == all || "$1" == gap ]]; then
   run "${train9000[@]}" method=gencner method.threshold_quantile=0.0 name=synthetic-split-all-gencner-q0.0-tiny
 fi
 if [[ "${1:-all}" == all || "$1" == below-threshold ]]; then
-  # synthetic-below-threshold.md: what a pseudo triplet below its type's threshold becomes, seeds 1-3,
-  # one thread per process (the numbers of that file; two such commands can run side by side on 2 cores)
+  # synthetic-below-threshold.md: what a pseudo triplet below its type's threshold becomes, seeds 1-3, one
+  # thread per process (the numbers of that file; two such commands can run side by side on 2 cores)
   export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
   for setting in split-all filter-filter; do
-    run setting=$setting output_dir=runs/below-threshold --methods gencner gencner-keep-all gencner-distill-below finetune \
-      --seeds 1 2 3
-    for q in 0.25; do
-      for below in drop distill; do
-        run setting=$setting output_dir=runs/below-threshold method=gencner method.threshold_quantile=$q \
-          method.below_threshold=$below name=synthetic-$setting-gencner-$below-q$q-tiny --seeds 1 2 3
-      done
+    for method in gencner gencner-keep-all gencner-distill-below; do
+      run --no-upper setting=$setting method=$method --seeds 1 2 3
     done
   done
+  run --no-upper setting=split-all method=finetune --seeds 1
+  run --no-upper setting=filter-filter method=gencner method.threshold_quantile=0.25 \
+    name=synthetic-filter-filter-gencner-drop-q0.25-tiny --seeds 1
+  run --no-upper setting=split-all method=gencner-keep-all method.kd_weight=2.0 \
+    name=synthetic-split-all-gencner-keep-all-kd2-tiny --seeds 1
 fi
