@@ -74,11 +74,16 @@ class PseudoStats:
                 for t in sorted(self.raw)}
 
 
+def passes(t: Triplet, thresholds: dict[str, float]) -> bool:
+    """conf ≥ τ_t (a type without a threshold has no pseudo triplet to pass)."""
+    return t.confidence >= thresholds.get(t.span.type, float("inf"))
+
+
 def triplet_fate(t: Triplet, gold: Sequence[Span], thresholds: dict[str, float], below: str) -> str:
     """kept | distilled | dropped | conflicts for one teacher triplet (gold wins over every pseudo one)."""
     if any(t.span.overlaps(g) for g in gold):
         return CONFLICT
-    if t.confidence >= thresholds.get(t.span.type, float("inf")) or below == "keep":
+    if passes(t, thresholds) or below == "keep":
         return KEPT
     return DISTILLED if below == "distill" else DROPPED
 
@@ -94,7 +99,7 @@ def select_pseudo(
     for t in triplets:
         kind = t.span.type
         stats.raw[kind] += 1
-        stats.below_threshold[kind] += t.confidence < thresholds.get(kind, float("inf"))
+        stats.below_threshold[kind] += not passes(t, thresholds)
         fate = triplet_fate(t, gold, thresholds, below)
         stats.fate[fate][kind] += 1
         if fate in (KEPT, DISTILLED):
@@ -140,7 +145,7 @@ def quality_by_group(
         per = {g: [] for g in groups}
         for t in triplets:
             per["raw"].append(t.span)
-            per["above" if t.confidence >= thresholds.get(t.span.type, float("inf")) else "below"].append(t.span)
+            per["above" if passes(t, thresholds) else "below"].append(t.span)
             fate = triplet_fate(t, new_gold, thresholds, below)
             if fate in per:
                 per[fate].append(t.span)
