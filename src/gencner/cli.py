@@ -45,8 +45,21 @@ def _stopped(command: str) -> int:
     return 128 + number
 
 
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """argparse takes the `key=value` positionals in one run only, so `--no-upper setting=x` after
+    other overrides would be "unrecognized": overrides found after an option join the others."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    stray = [item for item in unknown if item.startswith("-") or "=" not in item]
+    if stray:
+        parser.error(f"unrecognized arguments: {' '.join(stray)}")
+    if unknown:
+        args.overrides = list(args.overrides) + unknown
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     # Ctrl-C and SIGTERM are recorded and honoured at safe points (gencner.stopping), so that a stop
     # can never be swallowed by whatever code the signal happened to interrupt
     previous = stopping.install()

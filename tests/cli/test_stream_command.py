@@ -102,6 +102,17 @@ def test_synthetic_stream_numbers_are_those_of_the_setting():
     assert list(filter_steps[0]["tests"]) == ["filter"]
 
 
+def test_overrides_after_an_option_are_taken_like_the_others():
+    from gencner.config import conf_dir
+
+    done, _ = run_cli(["permutation=2", "--conf", str(conf_dir()), "setting=filter-filter", *SMALL])
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["setting"] == "filter-filter" and summary["permutation"][0] == ["GPE"]
+    stray, _ = run_cli(["setting=split-all", "--conf", str(conf_dir()), "oops", *SMALL])
+    assert stray.returncode == 2 and "unrecognized arguments: oops" in stray.stderr
+
+
 def test_permutation_gives_the_stream_order():
     done, _ = run_cli(["permutation=2", *SMALL])
     summary = json.loads(done.stdout)
