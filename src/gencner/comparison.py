@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from gencner.atomic import write_json
-from gencner.console import comparison_table, console, experiment_table, matrix_table
-from gencner.experiment import experiment_name, run_experiment
+from gencner.console import comparison_table, console
+from gencner.experiment import experiment_dir, run_experiment, summary_table
 from gencner.report import loading, series
 
 
@@ -20,10 +20,10 @@ def comparison_dir(cfg: Any) -> Path:
     return Path(cfg.output_dir) / "_comparisons" / base
 
 
-def compare(folders: Sequence[Path]) -> tuple[list[dict], dict]:
-    """The comparison rows of finished experiment folders, and the report inputs they come from."""
+def compare(folders: Sequence[Path]) -> list[dict]:
+    """The comparison rows of finished experiment folders, as the report computes them."""
     inputs = loading.load_report_inputs(folders)
-    return series.comparison(inputs["methods"], inputs["upper"]), inputs
+    return series.comparison(inputs["methods"], inputs["upper"])
 
 
 def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
@@ -31,8 +31,8 @@ def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[in
     each method's table, and writes comparison.json and a report (figures) into _comparisons/<name>/."""
     started = time.perf_counter()
     summaries = [run_experiment(cfg, perms, seeds, with_upper) for cfg in cfgs]
-    folders = [Path(cfg.output_dir) / experiment_name(cfg) for cfg in cfgs]
-    rows, inputs = compare(folders)
+    folders = [experiment_dir(cfg) for cfg in cfgs]
+    rows = compare(folders)
     out = comparison_dir(cfgs[0])
     runs = len(perms) * len(seeds)
     cfg = cfgs[0]
@@ -42,7 +42,7 @@ def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[in
     write_json(out / "comparison.json", result)
     console.print(comparison_table(rows, f"comparison after the last step · {title} (points; mean ± std over runs)"))
     for summary in summaries:
-        console.print(matrix_table(summary, title="final") if runs == 1 else experiment_table(summary))
+        console.print(summary_table(summary))
     console.print(f"comparison: {out / 'comparison.json'}")
     report = write_comparison_report(folders, out / "report")
     console.print(f"figures: {report}" if report else

@@ -21,6 +21,15 @@ def experiment_name(cfg: Any) -> str:
     return str(cfg.name) if cfg.name else f"{cfg.dataset.name}-{cfg.setting.name}-{cfg.method.name}-{cfg.model.name}"
 
 
+def experiment_dir(cfg: Any) -> Path:
+    return Path(cfg.output_dir) / experiment_name(cfg)
+
+
+def summary_table(summary: dict):
+    """One run: its matrix; several: the mean ± std table."""
+    return matrix_table(summary, title="final") if len(summary["runs"]) == 1 else experiment_table(summary)
+
+
 def upper_bound_dir(cfg: Any) -> Path:
     """Shared by every method: the method group is left out of the key on purpose."""
     digest = config_digest(cfg, groups=("dataset", "setting", "model", "trainer"))
@@ -87,7 +96,7 @@ def _mean_forgetting(runs: Sequence[dict]) -> dict:
 
 def run_experiment(cfg: Any, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     name = experiment_name(cfg)
-    root = Path(cfg.output_dir) / name
+    root = experiment_dir(cfg)
     if cfg.logger.group is None:  # one W&B group per experiment: its runs and their upper bounds
         cfg.logger.group = name
     started = time.perf_counter()
@@ -101,7 +110,6 @@ def run_experiment(cfg: Any, perms: Sequence[int], seeds: Sequence[int], with_up
     summary["config"] = to_container(cfg)
     summary["seconds"] = time.perf_counter() - started
     write_json(root / "results.json", summary)
-    table = matrix_table(summary, title="final") if len(results) == 1 else experiment_table(summary)
-    console.print(table)
+    console.print(summary_table(summary))
     console.print(f"results: {root / 'results.json'}")
     return summary
