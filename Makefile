@@ -18,17 +18,18 @@ PERMS ?= 0
 SEEDS ?= 1
 ARGS ?=
 
-.PHONY: help install test test-fast experiment stream bench clean
+.PHONY: help install test test-fast lint experiment stream bench clean
 
 help:
 	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1 ARGS='key=value ...']"
 	@echo "make test       run the test suite (installs first)"
+	@echo "make lint       ruff check and ruff format --check on src/ and tests/"
 	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"
 	@echo "make stream     print the task stream of SETTING/DATASET"
 
 install: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
@@ -37,6 +38,10 @@ $(STAMP): setup.cfg pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 experiment: install
 	$(BIN)/gencner experiment setting=$(SETTING) dataset=$(DATASET) model=$(MODEL) $(ARGS) \
@@ -58,5 +63,6 @@ clean:
 WHEELS ?= build/wheels
 GPU_CHECK_OUT ?= runs/gpu-check
 .PHONY: gpu-check
+# Run from the source tree, not installed: GENCNER_CONF points it at the defaults in conf/.
 gpu-check:
-	PYTHONPATH=src $(PYTHON) -m gencner.bench.gpu_check --wheels $(WHEELS) --out $(GPU_CHECK_OUT)
+	PYTHONPATH=src GENCNER_CONF=conf $(PYTHON) -m gencner.bench.gpu_check --wheels $(WHEELS) --out $(GPU_CHECK_OUT)

@@ -6,8 +6,9 @@ import argparse
 import importlib
 import signal
 import sys
+import textwrap
 
-from gencner import stopping
+from gencner import __version__, stopping
 from gencner.errors import GencnerError
 
 # command → (module under gencner.commands, one-line help)
@@ -18,15 +19,68 @@ COMMANDS = {
     "bench": ("bench", "speed benchmark: the paper's configuration against gencner's GPU path"),
     "predict": ("predict", "tag raw sentences with a saved model (jsonl with confidences)"),
     "report": ("report", "figures and report.md from experiment or run folders (methods vs the non-CL bound)"),
+    "config": ("config", "print the composed configuration as YAML (group choices under `choices:`); runs nothing"),
 }
+# commands whose key=value arguments compose a configuration: their --help lists the groups
+CONFIGURED = ("stream", "train", "experiment", "bench", "config")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gencner", description="Continual NER by generating entity triplets with BART.")
+def conf_option(argv: list[str]) -> str | None:
+    """The --conf folder, read before parsing so that --help can list the groups of the layers in use."""
+    for i, item in enumerate(argv):
+        if item == "--conf" and i + 1 < len(argv):
+            return argv[i + 1]
+        if item.startswith("--conf="):
+            return item.partition("=")[2]
+    return None
+
+
+def configuration_help(conf: str | None) -> str:
+    """The configuration groups and their choices, from the packaged defaults and the user's folder."""
+    from gencner.config import conf_layers, group_choices
+
+    try:
+        layers = conf_layers(conf)
+    except GencnerError as exc:  # --help still works; the command itself will stop on this
+        return f"configuration: {exc}"
+    lines = ["configuration groups (GROUP=CHOICE; experiment=NAME applies a preset), from " + ", ".join(map(str, layers)) + ":"]
+    for group, choices in group_choices(layers).items():
+        lines.append(
+            textwrap.fill(
+                ", ".join(choices) or "(none)",
+                width=110,
+                initial_indent=f"  {group:<11} ",
+                subsequent_indent=" " * 14,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def build_parser(conf: str | None = None) -> argparse.ArgumentParser:
+    groups = configuration_help(conf)
+    parser = argparse.ArgumentParser(
+        prog="gencner",
+        description="Continual NER by generating entity triplets with BART.",
+        epilog=groups,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"gencner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, (_, help_text) in COMMANDS.items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("--conf", default=None, help="configuration folder (default: the repository's conf/)")
+        cmd = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=groups if name in CONFIGURED else None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.add_argument(
+            "--conf",
+            default=None,
+            help="a configuration folder over the packaged defaults: its files add choices or replace "
+            "those of the same name (default: $GENCNER_CONF, if set)",
+        )
         cmd.add_argument("overrides", nargs="*", metavar="key=value", help="group choices and config overrides")
         module = importlib.import_module(f"gencner.commands.{COMMANDS[name][0]}")
         if hasattr(module, "add_arguments"):
@@ -48,7 +102,7 @@ def _stopped(command: str) -> int:
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     """argparse takes the `key=value` positionals in one run only, so `--no-upper setting=x` after
     other overrides would be "unrecognized": overrides found after an option join the others."""
-    parser = build_parser()
+    parser = build_parser(conf_option(sys.argv[1:] if argv is None else argv))
     args, unknown = parser.parse_known_args(argv)
     stray = [item for item in unknown if item.startswith("-") or "=" not in item]
     if stray:

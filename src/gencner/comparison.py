@@ -6,27 +6,25 @@ The non-CL bound is computed by the first method's experiment and reused by the 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
 
 from gencner.atomic import write_json
+from gencner.config.schema import Config
 from gencner.console import comparison_table, console
-from gencner.experiment import experiment_dir, run_experiment, summary_table
+from gencner.experiment import run_experiment, summary_table
+from gencner.naming import comparison_dir, experiment_dir
 from gencner.report import loading, series
+from gencner.results import ComparisonRow
 
 
-def comparison_dir(cfg: Any) -> Path:
-    base = str(cfg.name) if cfg.name else f"{cfg.dataset.name}-{cfg.setting.name}-{cfg.model.name}"
-    return Path(cfg.output_dir) / "_comparisons" / base
-
-
-def compare(folders: Sequence[Path]) -> list[dict]:
+def compare(folders: Sequence[Path]) -> list[ComparisonRow]:
     """The comparison rows of finished experiment folders, as the report computes them."""
     inputs = loading.load_report_inputs(folders)
-    return series.comparison(inputs["methods"], inputs["upper"])
+    return series.comparison(inputs.methods, inputs.upper)
 
 
-def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
+def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     """Runs each configuration's experiment (one method each), then prints the comparison table, then
     each method's table, and writes comparison.json and a report (figures) into _comparisons/<name>/."""
     started = time.perf_counter()
@@ -37,16 +35,25 @@ def run_comparison(cfgs: Sequence[Any], perms: Sequence[int], seeds: Sequence[in
     runs = len(perms) * len(seeds)
     cfg = cfgs[0]
     title = f"{cfg.dataset.name} · {cfg.setting.name} · {cfg.model.name} · {runs} run{'s' if runs > 1 else ''} per method"
-    result = {"title": title, "experiments": [str(f) for f in folders], "permutations": list(perms), "seeds": list(seeds), "rows": rows,
-              "seconds": time.perf_counter() - started}
+    result = {
+        "title": title,
+        "experiments": [str(f) for f in folders],
+        "permutations": list(perms),
+        "seeds": list(seeds),
+        "rows": [r.to_json() for r in rows],
+        "seconds": time.perf_counter() - started,
+    }
     write_json(out / "comparison.json", result)
     console.print(comparison_table(rows, f"comparison after the last step · {title} (points; mean ± std over runs)"))
     for summary in summaries:
         console.print(summary_table(summary))
     console.print(f"comparison: {out / 'comparison.json'}")
     report = write_comparison_report(folders, out / "report")
-    console.print(f"figures: {report}" if report else
-                  f"figures: install matplotlib (pip install 'gencner[report]'), then gencner report {' '.join(map(str, folders))}")
+    console.print(
+        f"figures: {report}"
+        if report
+        else f"figures: install matplotlib (pip install 'gencner[report]'), then gencner report {' '.join(map(str, folders))}"
+    )
     minutes, seconds = divmod(round(time.perf_counter() - started), 60)
     console.print(f"{len(cfgs)} methods compared in {minutes} min {seconds} s")
     return result

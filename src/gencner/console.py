@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from gencner.metrics.continual import learning_accuracy
+from gencner.results import ComparisonRow, CurveStats, ExperimentResult, RunResult, as_run_result
+from gencner.results.formatting import COMPARISON_HEADER, comparison_cells, count, curve_cells, point_at, points, points_cells
 
 console = Console(stderr=True)
 if not console.is_terminal:  # logs and CI: rich would wrap tables at 80 columns
@@ -31,8 +32,8 @@ def progress_bar(description: str, total: int, unit: str = "sentences") -> Itera
 
 
 def _total(counts: dict[str, int]) -> str:
-    """"1,234" for one type, "1,234 (6 types)" for several: Few-NERD tasks hold up to 12 types."""
-    total = f"{sum(counts.values()):,}"
+    """ "1,234" for one type, "1,234 (6 types)" for several: Few-NERD tasks hold up to 12 types."""
+    total = count(sum(counts.values()))
     return total if len(counts) <= 1 else f"{total} ({len(counts)} types)"
 
 
@@ -50,9 +51,9 @@ def stream_table(summary: dict) -> Table:
             str(step["step"]),
             step["task"],
             _types(step["new_types"]),
-            f"{step['train_sentences']:,}",
-            f"{step['dev_sentences']:,}",
-            f"{step['test_sentences']:,}",
+            count(step["train_sentences"]),
+            count(step["dev_sentences"]),
+            count(step["test_sentences"]),
             _total(step["train_entities"]),
             _total(step["test_entities"]),
         )
@@ -69,82 +70,79 @@ def report_table(report: dict) -> Table | None:
     table.add_column("reason")
     table.add_column("count", justify="right")
     table.add_column("first places")
-    for kind, reason, count in rows:
-        table.add_row(kind, reason, str(count), ", ".join(report.get("examples", {}).get(reason, [])[:3]))
+    for kind, reason, n in rows:
+        table.add_row(kind, reason, str(n), ", ".join(report.get("examples", {}).get(reason, [])[:3]))
     return table
 
 
-def _pct(value) -> str:
-    return "" if value is None else f"{100 * value:.2f}"
+def _run_title(run: RunResult, title: str) -> str:
+    name = f"{run.method} · {run.dataset} · {run.setting} · perm {run.permutation}"
+    return f"{name}{' · ' + title if title else ''}"
 
 
-def matrix_table(results: dict, title: str = "") -> Table:
+def matrix_table(results: RunResult | Mapping, title: str = "") -> Table:
     """SpanKL's printout: rows = after step k, columns = tasks in stream order, then Micro/Macro-F1,
     "learned" (the learning accuracy: the Macro-F1 had no task's F1 changed since the step that learned it,
-    so that learned − Macro-F1 is what forgetting cost), the upper bound and gap when known; a last row with each task's forgetting (BI)."""
-    tasks = results.get("tasks", [])
-    upper = results.get("upper_bound", {}).get("macro_f1")
-    name = f"{results.get('method', '')} · {results.get('dataset', '')} · {results.get('setting', '')} · perm {results.get('permutation', '')}"
-    table = Table(title=f"{name}{' · ' + title if title else ''}", header_style="bold")
+    so that learned − Macro-F1 is what forgetting cost), the upper bound and gap when known; a last row with
+    each task's forgetting (BI). `results`: a run's result, or the results.json of a run or of a one-run
+    experiment (which holds its run's details)."""
+    run = as_run_result(results)
+    upper = run.upper_bound.macro_f1 if run.upper_bound else None
+    table = Table(title=_run_title(run, title), header_style="bold")
     table.add_column("after")
-    for task in tasks:
+    for task in run.tasks:
         table.add_column(task, justify="right")
-    single = bool(results.get("single_step"))
-    learned = [] if single else learning_accuracy(results.get("matrix", []))
-    for column in ("Micro-F1", "Macro-F1") + (() if single else ("learned",)) + (("upper", "gap") if upper else ()):
+    for column in ("Micro-F1", "Macro-F1") + (() if run.single_step else ("learned",)) + (("upper", "gap") if upper else ()):
         table.add_column(column, justify="right", style="bold" if column == "Macro-F1" else None)
-    for k, row in enumerate(results.get("matrix", [])):
-        if single:
-            table.add_row("offline", *[_pct(v) for v in row], _pct(results["micro_f1"][0]), _pct(results["macro_f1"][0]))
-            continue
-        cells = [_pct(v) for v in row] + [""] * (len(tasks) - len(row))
-        extra = [_pct(results["micro_f1"][k]), _pct(results["macro_f1"][k]), _pct(learned[k])]
+    if run.single_step:
+        for row in run.matrix:
+            table.add_row("offline", *(points(v) for v in row), points(run.micro_f1[0]), points(run.macro_f1[0]))
+        return table
+    n_tasks = len(run.tasks)
+    for k, row in enumerate(run.matrix):
+        extra = [points(run.micro_f1[k]), points(run.macro_f1[k]), points(run.learning_accuracy[k])]
         if upper:
-            extra += [_pct(upper[k]) if k < len(upper) else "", _pct(results["gap"][k]) if k < len(results.get("gap", [])) else ""]
-        table.add_row(f"step {k + 1}", *cells, *extra)
-    bi = results.get("forgetting", {}).get("backward_interference") or []
-    if len(results.get("matrix", [])) > 1 and not single:
-        mean = results["forgetting"].get("mean_backward_interference")
-        table.add_row("BI", *[_pct(v) for v in bi], *[""] * (len(tasks) - len(bi)), _pct(mean), "", "", *([""] * 2 if upper else []), style="dim")
-    return table
-
-
-def _mean_pm(mean: list, std: list, k: int) -> str:
-    if k >= len(mean):
-        return ""
-    return f"{100 * mean[k]:.2f} ± {100 * std[k]:.2f}" if std else _pct(mean[k])
-
-
-def experiment_table(summary: dict) -> Table:
-    """Published CNER tables' layout: rows = steps, Macro-F1, Micro-F1 and the learning accuracy as
-    mean ± std over permutations and seeds, next to the non-CL upper bound and the gap."""
-    n = len(summary["runs"])
-    table = Table(title=f"{summary['method']} · {summary['dataset']} · {summary['setting']} · {n} runs (mean ± std)", header_style="bold")
-    with_learned = not summary.get("single_step")  # an offline run learns every task at once
-    for column in ("step", "Macro-F1", "Micro-F1") + (("learned",) if with_learned else ()) + ("non-CL", "gap"):
-        table.add_column(column, justify="right")
-    upper = summary.get("upper_bound", {})
-    for k in range(len(summary["macro_f1"])):
+            extra += [point_at(upper, k, missing=""), point_at(run.gap, k, missing="")]
+        table.add_row(f"step {k + 1}", *points_cells(row, n_tasks, missing=""), *extra)
+    if len(run.matrix) > 1:
+        f = run.forgetting
         table.add_row(
-            str(k + 1),
-            _mean_pm(summary["macro_f1"], summary["macro_f1_std"], k),
-            _mean_pm(summary["micro_f1"], summary["micro_f1_std"], k),
-            *([_mean_pm(summary.get("learning_accuracy") or [], summary.get("learning_accuracy_std") or [], k)] if with_learned else []),
-            _mean_pm(upper.get("macro_f1", []), upper.get("macro_f1_std", []), k),
-            _pct(summary["gap"][k]) if k < len(summary.get("gap", [])) else "",
+            "BI",
+            *points_cells(f.backward_interference, n_tasks, missing=""),
+            points(f.mean_backward_interference, missing=""),
+            "",
+            "",
+            *([""] * 2 if upper else []),
+            style="dim",
         )
     return table
 
 
-def comparison_table(rows: list[dict], title: str) -> Table:
-    """report.series.comparison as a console table: per method the last step's Macro-F1, learned,
-    forgetting and gap to non-CL (mean ± std over runs), then the mean Macro-F1 curve per step."""
-    from gencner.report.tables import COMPARISON_HEADER, DASH, comparison_cells
+def experiment_table(summary: ExperimentResult | Mapping) -> Table:
+    """Published CNER tables' layout: rows = steps, Macro-F1, Micro-F1 and the learning accuracy as
+    mean ± std over permutations and seeds, next to the non-CL upper bound and the gap."""
+    exp = summary if isinstance(summary, ExperimentResult) else ExperimentResult.from_json(summary)
+    title = f"{exp.method} · {exp.dataset} · {exp.setting} · {len(exp.runs)} runs (mean ± std)"
+    table = Table(title=title, header_style="bold")
+    with_learned = not exp.single_step  # an offline run learns every task at once
+    for column in ("step", "Macro-F1", "Micro-F1") + (("learned",) if with_learned else ()) + ("non-CL", "gap"):
+        table.add_column(column, justify="right")
+    n_steps = len(exp.macro_f1.mean)
+    curves = [exp.macro_f1, exp.micro_f1] + ([exp.learning_accuracy] if with_learned else [])
+    curves.append(exp.upper_bound.macro_f1 if exp.upper_bound else CurveStats([], [], 0))
+    columns = [curve_cells(c, n_steps, missing="") for c in curves] + [points_cells(exp.gap, n_steps, missing="")]
+    for k in range(n_steps):
+        table.add_row(str(k + 1), *(column[k] for column in columns))
+    return table
 
-    n_steps = max((len(r["curve"]) for r in rows), default=0)
+
+def comparison_table(rows: Sequence[ComparisonRow], title: str) -> Table:
+    """The comparison (report.series.comparison) as a console table: per method the last step's
+    Macro-F1, learned, forgetting and gap to non-CL (mean ± std over runs), then the mean Macro-F1 curve."""
+    n_steps = max((len(r.curve) for r in rows), default=0)
     table = Table(title=title, header_style="bold")
     for k, column in enumerate([*COMPARISON_HEADER, *(f"step {s + 1}" for s in range(n_steps))]):
         table.add_column(column, justify="left" if k == 0 else "right", style="bold" if k == 1 else None)
     for row in rows:
-        table.add_row(*comparison_cells(row), *[DASH] * (n_steps - len(row["curve"])))
+        table.add_row(*comparison_cells(row, n_steps))
     return table

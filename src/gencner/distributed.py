@@ -7,7 +7,8 @@ entities twice; gencner shards evaluation itself, without padding, and metric st
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch.distributed as dist
 

@@ -8,22 +8,26 @@ from pathlib import Path
 from gencner.atomic import write_text
 from gencner.cl.context import TaskContext
 from gencner.console import progress_bar
-from gencner.data.encoding import Triplet
+from gencner.data.predictions import Prediction
 from gencner.data.schema import Sentence
 from gencner.metrics import matrix_row
-from gencner.model.evaluation import score
-from gencner.model.inference import predict_sentences
+from gencner.metrics.scoring import score
 from gencner.trainer import inference_bf16
 
 
 def evaluate_step(ctx: TaskContext, device: str) -> dict:
     step, t = ctx.step, ctx.cfg.trainer
-    ctx.model.net.to(device)
-    record = {"step": step.step, "task": step.task_name, "new_types": list(step.new_types),
-              "seen_types": list(step.seen_types), "tests": {}}
+    ctx.model.to(device)
+    record = {
+        "step": step.step,
+        "task": step.task_name,
+        "new_types": list(step.new_types),
+        "seen_types": list(step.seen_types),
+        "tests": {},
+    }
     for name, sentences in step.tests.items():
         with progress_bar(f"step {step.step}: testing ({name})", len(sentences)) as advance:
-            predictions, report = predict_sentences(ctx.model, sentences, t.eval_batch_size, ctx.cfg.dataset.flat, advance, inference_bf16(t))
+            predictions, report = ctx.model.predict(sentences, t.eval_batch_size, ctx.cfg.dataset.flat, advance, inference_bf16(t))
         scored = score(predictions, sentences, step.seen_types)
         scored["row"] = matrix_row(scored, [types for _, types in step.tasks_so_far])
         scored["decode"] = report.to_dict()
@@ -33,9 +37,9 @@ def evaluate_step(ctx: TaskContext, device: str) -> dict:
     return record
 
 
-def describe_triplet(sentence: Sentence, t: Triplet | None, span=None) -> str:
+def describe_triplet(sentence: Sentence, t: Prediction | None, span=None) -> str:
     span = t.span if t is not None else span
-    text = f"({span.start}, {span.end - 1}, {span.type}) \"{sentence.mention(span)}\""
+    text = f'({span.start}, {span.end - 1}, {span.type}) "{sentence.mention(span)}"'
     return text + (f" conf {t.confidence:.3f}" if t is not None else "")
 
 

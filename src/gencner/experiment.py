@@ -1,28 +1,33 @@
 """An experiment: one method on one dataset and setting, over permutations and seeds, next to the
-non-CL upper bound of the same setting. The upper bound is computed once per (dataset, setting,
-permutation, seed, model, trainer) and reused by every later experiment that needs it."""
+non-CL upper bound of the same setting. Each (permutation, seed) run gets its own copy of the
+configuration, read-only; the bound is run from a configuration of its own (`upper_bound_config`),
+computed once per (dataset, setting, permutation, seed, model, trainer) and reused by every later
+experiment that needs it."""
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
-from typing import Any, Sequence
+from collections.abc import Sequence
+
+from omegaconf import OmegaConf
 
 from gencner.atomic import write_json
 from gencner.config import to_container
+from gencner.config.schema import Config, MethodConfig
 from gencner.console import console, experiment_table, matrix_table
-from gencner.metrics import gap, mean_std
-from gencner.naming import config_digest
+from gencner.jsonfile import read_json
+from gencner.naming import experiment_dir, experiment_run_dir, upper_bound_dir
+from gencner.results import aggregate
 from gencner.runner import Runner
 
-
-def experiment_name(cfg: Any) -> str:
-    return str(cfg.name) if cfg.name else f"{cfg.dataset.name}-{cfg.setting.name}-{cfg.method.name}-{cfg.model.name}"
+__all__ = ["experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config"]
 
 
-def experiment_dir(cfg: Any) -> Path:
-    return Path(cfg.output_dir) / experiment_name(cfg)
+def non_cl_method(family: str) -> MethodConfig:
+    """The bound trains the run's model family on gold only: no teacher, no pseudo-labels, no
+    distillation. (The pointer family's bound keeps the name it had before there were families.)"""
+    name = "non-cl" if family == MethodConfig.family else f"{family}-non-cl"
+    return MethodConfig(name=name, family=family, pseudo_labels=False, distill=False)
 
 
 def summary_table(summary: dict):
@@ -30,84 +35,60 @@ def summary_table(summary: dict):
     return matrix_table(summary, title="final") if len(summary["runs"]) == 1 else experiment_table(summary)
 
 
-def upper_bound_dir(cfg: Any) -> Path:
-    """Shared by every method: the method group is left out of the key on purpose."""
-    digest = config_digest(cfg, groups=("dataset", "setting", "model", "trainer"))
-    name = f"{cfg.dataset.name}-{cfg.setting.name}-non-cl-{cfg.model.name}-p{cfg.permutation}-s{cfg.seed}-{digest}"
-    return Path(cfg.output_dir) / "_upper" / name
+def _frozen(cfg: Config, changes: dict) -> Config:
+    out = OmegaConf.merge(cfg, OmegaConf.create(changes))
+    OmegaConf.set_readonly(out, True)  # a run's configuration is what it ran with: nothing may change it
+    return out  # type: ignore[return-value]
 
 
-def run_one(cfg: Any, folder: Path, with_upper: bool) -> dict:
-    upper = None
-    if with_upper and not cfg.setting.cumulative and not cfg.setting.single_step:
-        upper_dir = upper_bound_dir(cfg)
-        finished = upper_dir / "results.json"
-        if finished.is_file() and json.loads(finished.read_text(encoding="utf-8")).get("status") == "complete":
-            upper = json.loads(finished.read_text(encoding="utf-8"))
-            console.print(f"upper bound: reusing {upper_dir}")
-        else:
-            console.print(f"[bold]upper bound (non-CL)[/] → {upper_dir}")
-            upper = Runner(cfg, upper_dir, cumulative=True).run()
+def run_config(cfg: Config, permutation: int, seed: int) -> Config:
+    """The configuration of one (permutation, seed) run of the experiment `cfg`: a new, read-only copy
+    (one W&B group per experiment: its runs and their upper bounds)."""
+    group = cfg.logger.group if cfg.logger.group is not None else experiment_dir(cfg).name
+    return _frozen(cfg, {"permutation": permutation, "seed": seed, "logger": {"group": group}})
+
+
+def upper_bound_config(cfg: Config) -> Config:
+    """The non-CL upper bound of `cfg`'s run: the same data, setting, model family, model, trainer,
+    order and seed, cumulative (step k trains on tasks 1..k with the gold of every seen type)."""
+    method = OmegaConf.structured(non_cl_method(cfg.method.family))
+    return _frozen(cfg, {"setting": {"cumulative": True}, "name": None, "method": method})
+
+
+def wants_upper_bound(cfg: Config) -> bool:
+    """A cumulative or single-step run is a bound itself."""
+    return not cfg.setting.cumulative and not cfg.setting.single_step
+
+
+def upper_bound(cfg: Config) -> dict:
+    """The finished bound of `cfg`'s run, computed now unless a complete one is cached."""
+    bound = upper_bound_config(cfg)
+    folder = upper_bound_dir(bound)
+    finished = folder / "results.json"
+    if finished.is_file():
+        cached = read_json(finished)
+        if cached.get("status") == "complete":
+            console.print(f"upper bound: reusing {folder}")
+            return cached
+    console.print(f"[bold]upper bound (non-CL)[/] → {folder}")
+    return Runner(bound, folder).run()
+
+
+def run_one(cfg: Config, with_upper: bool) -> dict:
+    upper = upper_bound(cfg) if with_upper and wants_upper_bound(cfg) else None
+    folder = experiment_run_dir(cfg)
     console.print(f"[bold]{cfg.method.name}[/] → {folder}")
     return Runner(cfg, folder).run(upper)
 
 
-def _stat(runs: Sequence[dict], key: str) -> tuple[list[float], list[float]]:
-    values = [r[key] for r in runs if r.get(key)]
-    return mean_std(values) if values else ([], [])
-
-
-def aggregate(name: str, runs: Sequence[dict]) -> dict:
-    """Mean and std (population, over permutations and seeds) of every per-step curve; the matrix is
-    averaged by position in the stream (task j of a permutation = its j-th task)."""
-    first = runs[0]
-    out = {k: first.get(k) for k in ("method", "dataset", "setting", "model", "n_steps", "headline_test", "single_step")}
-    out["experiment"] = name
-    out["runs"] = [{"dir": r["run_dir"], "permutation": r["permutation"], "seed": r["seed"], "status": r["status"],
-                    "tasks": r["tasks"], "macro_f1": r["macro_f1"]} for r in runs]
-    out["tasks"] = first["tasks"] if len({tuple(r["tasks"]) for r in runs}) == 1 else [f"task {j + 1}" for j in range(len(first["tasks"]))]
-    out["macro_f1"], out["macro_f1_std"] = _stat(runs, "macro_f1")
-    out["micro_f1"], out["micro_f1_std"] = _stat(runs, "micro_f1")
-    out["learning_accuracy"], out["learning_accuracy_std"] = _stat(runs, "learning_accuracy")
-    rows = min(len(r["matrix"]) for r in runs)  # the steps every run has, as for the curves
-    out["matrix"] = [mean_std([r["matrix"][k] for r in runs if len(r["matrix"]) > k])[0] for k in range(rows)]
-    out["forgetting"] = _mean_forgetting(runs)
-    uppers = [r["upper_bound"]["macro_f1"] for r in runs if r.get("upper_bound")]
-    if uppers:
-        means, stds = mean_std(uppers)
-        out["upper_bound"] = {"macro_f1": means, "macro_f1_std": stds, "runs": [r["upper_bound"]["run"] for r in runs if r.get("upper_bound")]}
-        out["gap"] = gap(means, out["macro_f1"])
-    out["status"] = "complete" if all(r["status"] == "complete" for r in runs) else "partial"
-    if len(runs) == 1:  # one run: its details (thresholds, pseudo-labels, timings, ...) at the top level
-        out = {**first, **out}
-    return out
-
-
-def _mean_forgetting(runs: Sequence[dict]) -> dict:
-    keys = ("mean", "bwt", "mean_backward_interference")
-    out = {}
-    for key in keys:
-        values = [r["forgetting"][key] for r in runs if r["forgetting"].get(key) is not None]
-        out[key] = sum(values) / len(values) if values else None
-    out["backward_interference"] = runs[0]["forgetting"]["backward_interference"] if len(runs) == 1 else None
-    out["per_task"] = runs[0]["forgetting"]["per_task"] if len(runs) == 1 else None
-    return out
-
-
-def run_experiment(cfg: Any, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
-    name = experiment_name(cfg)
+def run_experiment(cfg: Config, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     root = experiment_dir(cfg)
-    if cfg.logger.group is None:  # one W&B group per experiment: its runs and their upper bounds
-        cfg.logger.group = name
     started = time.perf_counter()
-    results = []
-    for perm in perms:
-        for seed in seeds:
-            cfg.permutation, cfg.seed = perm, seed
-            folder = root / "runs" / f"p{perm}-s{seed}"
-            results.append(run_one(cfg, folder, with_upper))
-    summary = aggregate(name, results)
+    results = [run_one(run_config(cfg, perm, seed), with_upper) for perm in perms for seed in seeds]
+    summary = aggregate(root.name, results)
+    # the composed configuration; each run's own (with its permutation and seed) is in its config.json
     summary["config"] = to_container(cfg)
+    summary["permutations"], summary["seeds"] = list(perms), list(seeds)
     summary["seconds"] = time.perf_counter() - started
     write_json(root / "results.json", summary)
     console.print(summary_table(summary))

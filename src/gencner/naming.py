@@ -1,54 +1,148 @@
-"""Run folder names: readable, and different whenever the things that change results differ."""
+"""Which configuration keys change a run's results, and the names of the folders runs live in.
+
+One rule (`result_config`) decides what counts: the resume check of a run folder, the digest in the
+upper bound's folder name and the key of the cached pretrained base all apply it, so a key that changes
+results changes all three, and a key that does not (where the run lives, where metrics go, progress
+bars) changes none. One function (`folder_name`) joins the parts of every run folder's name."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
 
 from gencner.config import to_container
-from gencner.config.schema import SyntheticConfig
+from gencner.config.schema import Config
+
+# Where a run lives and where its metrics go do not change its results (a moved run folder resumes);
+# `choices` and `experiment` say how the values were composed: the values themselves are compared.
+# `cumulative_run` was written by earlier versions, whose bound shared its setting with the CL run; a
+# bound's own configuration now says it (setting.cumulative).
+NOT_RESULTS = ("name", "logger", "output_dir", "choices", "experiment", "cumulative_run")
+NOT_RESULTS_TRAINER = ("progress",)
+
+# Keys added after run folders and cached bases existed, as dotted paths. At their schema default they
+# are left out, so that a configuration not using them keeps the folder, the resume check and the cached
+# base it had before they existed; set to anything else they count like any other key.
+ADDED_KEYS = (
+    "dataset.synthetic.ambiguous_fraction",
+    "dataset.synthetic.pretrain_sentences",
+    "method.below_threshold",
+    "method.family",
+    "model.span",
+    "trainer.extra",
+)
 
 
-def config_digest(cfg: Any, groups: tuple[str, ...] = ("dataset", "setting", "model", "method", "trainer")) -> str:
-    """8 hex digits over the groups that change results (not the logger, not the run name)."""
-    data = to_container(cfg)
-    relevant = {g: data[g] for g in groups} | {"seed": data["seed"], "permutation": data["permutation"]}
-    relevant["trainer"] = {k: v for k, v in relevant.get("trainer", {}).items() if k != "progress"}
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:8]
+@lru_cache(maxsize=1)
+def _defaults() -> dict:
+    from omegaconf import OmegaConf
+
+    return to_container(OmegaConf.structured(Config))
 
 
-def run_name(cfg: Any, method: str | None = None) -> str:
-    if cfg.name:
-        return str(cfg.name)
-    method = method or cfg.method.name
-    return f"{cfg.dataset.name}-{cfg.setting.name}-{method}-{cfg.model.name}-p{cfg.permutation}-s{cfg.seed}"
+def _lookup(data: dict, dotted: str) -> tuple[dict | None, str]:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        data = data.get(part) if isinstance(data, dict) else None
+    return (data if isinstance(data, dict) else None), leaf
+
+
+def result_config(data: dict) -> dict:
+    """The part of a configuration (as a plain dict) that decides a run's results."""
+    out = json.loads(json.dumps({k: v for k, v in data.items() if k not in NOT_RESULTS}))  # a deep copy
+    trainer = out.get("trainer")
+    if isinstance(trainer, dict):
+        for key in NOT_RESULTS_TRAINER:
+            trainer.pop(key, None)
+    for dotted in ADDED_KEYS:
+        parent, leaf = _lookup(out, dotted)
+        default_parent, _ = _lookup(_defaults(), dotted)
+        if parent is not None and default_parent is not None and parent.get(leaf) == default_parent.get(leaf):
+            parent.pop(leaf, None)
+    return out
+
+
+def digest(data: dict, length: int = 8) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:length]
+
+
+def config_digest(cfg: Config, groups: tuple[str, ...] = ("dataset", "setting", "model", "method", "trainer")) -> str:
+    """8 hex digits over the result-changing keys of `groups`, the seed, the permutation and the model
+    family (which a digest without the method group would otherwise miss)."""
+    data = result_config(to_container(cfg))
+    family = {"family": data["method"]["family"]} if "family" in data["method"] else {}  # absent: the pointer (ADDED_KEYS)
+    return digest({g: data[g] for g in groups} | {"seed": data["seed"], "permutation": data["permutation"]} | family)
 
 
 # The dataset keys that decide which training sentences there are (not how types are grouped into tasks).
-CORPUS_KEYS = ("format", "path", "train", "dev", "test", "tagging", "token_column", "tag_column", "source",
-               "hub_config", "revision", "schema", "use_task_files", "synthetic")
+CORPUS_KEYS = (
+    "format",
+    "path",
+    "train",
+    "dev",
+    "test",
+    "tagging",
+    "token_column",
+    "tag_column",
+    "source",
+    "hub_config",
+    "revision",
+    "schema",
+    "use_task_files",
+    "synthetic",
+)
 
 
-# Keys of dataset.synthetic added after cached bases existed. At their schema default they stay out of
-# the digest, so that a configuration that does not use them keeps the key (and the cached base) it had
-# before they existed; set to anything else they change it like any other key.
-LATER_SYNTHETIC_KEYS = ("ambiguous_fraction", "pretrain_sentences")
+def folder_name(*parts: object) -> str:
+    """Every run folder's name: its parts joined by '-' (the cell, then p<permutation>-s<seed>, ...)."""
+    return "-".join(str(p) for p in parts if p not in (None, ""))
 
 
-def _synthetic_key(synthetic: dict) -> dict:
-    defaults = SyntheticConfig()
-    return {k: v for k, v in synthetic.items() if k not in LATER_SYNTHETIC_KEYS or v != getattr(defaults, k)}
+def cell_name(cfg: Config) -> str:
+    """dataset-setting-method-model: what a run is, before its task order and seed."""
+    return folder_name(cfg.dataset.name, cfg.setting.name, cfg.method.name, cfg.model.name)
 
 
-def pretrained_cache(cfg: Any) -> str:
+def run_label(cfg: Config) -> str:
+    return folder_name(f"p{cfg.permutation}", f"s{cfg.seed}")
+
+
+def train_dir(cfg: Config) -> Path:
+    """`gencner train`: runs/<name> or runs/<cell>-p<perm>-s<seed>."""
+    return Path(cfg.output_dir) / (str(cfg.name) if cfg.name else folder_name(cell_name(cfg), run_label(cfg)))
+
+
+def experiment_dir(cfg: Config) -> Path:
+    """`gencner experiment`: runs/<name> or runs/<cell>; its runs under runs/p<perm>-s<seed>."""
+    return Path(cfg.output_dir) / (str(cfg.name) if cfg.name else cell_name(cfg))
+
+
+def experiment_run_dir(cfg: Config) -> Path:
+    return experiment_dir(cfg) / "runs" / run_label(cfg)
+
+
+def upper_bound_dir(bound: Config) -> Path:
+    """The non-CL bound (its own configuration, experiment.upper_bound_config) is shared by every method:
+    the method group is left out of the digest on purpose."""
+    key = config_digest(bound, groups=("dataset", "setting", "model", "trainer"))
+    return Path(bound.output_dir) / "_upper" / folder_name(cell_name(bound), run_label(bound), key)
+
+
+def comparison_dir(cfg: Config) -> Path:
+    base = str(cfg.name) if cfg.name else folder_name(cfg.dataset.name, cfg.setting.name, cfg.model.name)
+    return Path(cfg.output_dir) / "_comparisons" / base
+
+
+def pretrained_dir(cfg: Config) -> Path:
     """The denoised base model depends only on its pretraining text (the training sentences, or the
     unlabeled synthetic corpus drawn beside them: both follow from the corpus keys), the model section
     (architecture, tokenizer, denoising epochs and lr) and the seed, so one serves every setting, task
     order, method and upper bound on that corpus."""
-    data = to_container(cfg)
-    corpus = {k: data["dataset"][k] for k in CORPUS_KEYS}
-    corpus["synthetic"] = _synthetic_key(corpus["synthetic"])
-    relevant = {"corpus": corpus, "model": data["model"], "seed": data["seed"]}
-    digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
-    return f"{cfg.dataset.name}-{cfg.model.name}-s{cfg.seed}-{digest}"
+    data = result_config(to_container(cfg))
+    relevant = {"corpus": {k: data["dataset"][k] for k in CORPUS_KEYS}, "model": data["model"], "seed": data["seed"]}
+    if "family" in data["method"]:  # absent: the pointer BART (ADDED_KEYS), whose keys predate families
+        relevant["family"] = data["method"]["family"]
+    name = folder_name(cfg.dataset.name, cfg.model.name, f"s{cfg.seed}", digest(relevant, length=10))
+    return Path(cfg.output_dir) / "_pretrained" / name

@@ -14,9 +14,9 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from gencner.errors import ConfigError
 
@@ -49,8 +49,9 @@ def _open_locked(path: Path) -> int:
         except BlockingIOError:
             owner = _owner(fd)
             os.close(fd)
-            raise ConfigError(f"{path.parent} is being written by {describe(owner)}; wait for it to finish, "
-                              f"or choose another name= (the lock is {path})") from None
+            raise ConfigError(
+                f"{path.parent} is being written by {describe(owner)}; wait for it to finish, or choose another name= (the lock is {path})"
+            ) from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

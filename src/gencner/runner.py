@@ -1,34 +1,33 @@
 """The continual-learning loop, top to bottom (protocol §5). For every step of the stream:
 
-  1. the student = the previous step's best weights + the new type tokens (step 1: a fresh model);
-  2. the teacher = a frozen copy of that student that sees only the old types (methods that use one);
-  3. task-level callbacks build the step's targets (gold, or [pseudo; gold]) and its datamodule;
-  4. a fresh Trainer fits a StepModule (CE + λ·KD), the best dev epoch's weights are put back;
-  5. the step is tested on the setting's test set(s): one row of the result matrix;
-  6. model and result are written atomically: a rerun skips finished steps (resume)."""
+1. the student = the previous step's best weights + the new type tokens (step 1: a fresh model);
+2. the teacher = a frozen copy of that student that sees only the old types (methods that use one);
+3. task-level callbacks build the step's targets (gold, or [pseudo; gold]) and its datamodule;
+4. a fresh Trainer fits a StepModule (CE + λ·KD), the best dev epoch's weights are put back;
+5. the step is tested on the setting's test set(s): one row of the result matrix;
+6. model and result are written atomically: a rerun skips finished steps (resume)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Sequence
 
 import lightning as L
-import torch
 from rich.markup import escape
 
 from gencner.atomic import remove_stale_temporaries, write_json
-from gencner.cl.callbacks import CLCallback, FrozenTeacherCheck, GoldTargets, NonFiniteLossGuard, PseudoLabels
+from gencner.cl.callbacks import TaskCallback, step_data
 from gencner.cl.context import TaskContext
-from gencner.cl.module import StepModule
+from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
 from gencner.cl.results import finished_steps, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
 from gencner.cl.step_warnings import step_warnings
 from gencner.config import to_container
+from gencner.config.schema import Config
 from gencner.console import console, matrix_table, report_table, stream_table
 from gencner.data.corpus import load_corpus
-from gencner.data.datamodule import StepDataModule
 from gencner.data.schema import Corpus
 from gencner.data.stream_config import stream_from_config
 from gencner.data.streams import Stream, TaskStep
@@ -36,27 +35,20 @@ from gencner.data.summary import stream_summary
 from gencner.distributed import launched_as_main
 from gencner.errors import ConfigError, GencnerError
 from gencner.evaluate import evaluate_step, write_decoded_sample
+from gencner.families import family_of, save_model
+from gencner.families.base import FamilyModel
 from gencner.jsonfile import read_json
-from gencner.model.factory import NerModel
-from gencner.model.io import load_model, save_model
-from gencner.model.pretraining import base_model
-from gencner.naming import pretrained_cache
+from gencner.naming import pretrained_dir, result_config
 from gencner.runlock import describe, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
 
 
-def uses_teacher(method: Any) -> bool:
-    return bool(method.pseudo_labels or method.distill)
-
-
-def task_callbacks(cfg: Any, cumulative: bool) -> list[CLCallback]:
-    callbacks: list[CLCallback] = [GoldTargets()]
-    if cfg.method.pseudo_labels and not cumulative:
-        m = cfg.method
-        callbacks.append(PseudoLabels(m.threshold_quantile, m.target_order, cfg.trainer.eval_batch_size, cfg.dataset.flat, m.below_threshold))
-    return callbacks
+def uses_teacher(cfg: Config) -> bool:
+    """The one rule for a teacher: the method learns from one (pseudo-labels or distillation), and the run
+    is continual (a cumulative run has the gold of every seen type)."""
+    return bool(cfg.method.pseudo_labels or cfg.method.distill) and not cfg.setting.cumulative
 
 
 def warn(message: str) -> None:
@@ -71,40 +63,34 @@ def check_every_step_trains(stream: Stream) -> None:
 
 
 def check_same_config(run_dir: Path, config: dict) -> None:
-    """A run folder belongs to one configuration: resuming with another would mix results."""
+    """A run folder belongs to one configuration: resuming with another would mix results. What counts
+    is naming.result_config, the rule the folder names and caches use."""
     path = run_dir / "config.json"
-    if path.is_file():
-        saved = read_json(path)
-        ignore = {"trainer": {"progress"}}
-        if _strip(saved, ignore) != _strip(config, ignore):
-            raise GencnerError(f"{run_dir} holds a run with a different configuration; choose another name= or delete the folder")
+    if path.is_file() and result_config(read_json(path)) != result_config(config):
+        raise GencnerError(f"{run_dir} holds a run with a different configuration; choose another name= or delete the folder")
     write_json(path, config)
 
 
-def _strip(config: dict, ignore: dict) -> dict:
-    # where the run lives and where metrics go do not change its results (a moved run folder resumes)
-    # (`choices` and `experiment` say how the values were composed; the values themselves are compared)
-    out = {k: v for k, v in config.items() if k not in ("name", "logger", "output_dir", "choices", "experiment")}
-    for group, keys in ignore.items():
-        out[group] = {k: v for k, v in out.get(group, {}).items() if k not in keys}
-    return out
-
-
 class Runner:
-    def __init__(self, cfg: Any, run_dir: Path, cumulative: bool | None = None, extra_callbacks: Sequence[CLCallback] = ()):
+    """Runs one configuration's stream into `run_dir`. `fit_callbacks` are Lightning callbacks added to
+    every step's Trainer (the benchmark's timer); the task-level callbacks follow from the method."""
+
+    def __init__(self, cfg: Config, run_dir: Path, fit_callbacks: Sequence[L.Callback] = ()):
         self.cfg = cfg
         self.run_dir = Path(run_dir)
-        self.cumulative = cfg.setting.cumulative if cumulative is None else cumulative
+        self.family = family_of(cfg.method.family)
+        self.family.check(cfg)
         self.tracker: Tracker = Tracker()
-        self.callbacks = task_callbacks(cfg, self.cumulative) + list(extra_callbacks)
+        self.task_callbacks: list[TaskCallback] = [step_data(cfg.method)]
+        self.fit_callbacks = list(fit_callbacks)
 
-    def header(self, stream: Stream, corpus: Corpus) -> dict:
+    def header(self, stream: Stream) -> dict:
         return {
             "run_dir": str(self.run_dir),
-            "method": "non-cl" if self.cumulative and not self.cfg.setting.cumulative else self.cfg.method.name,
+            "method": self.cfg.method.name,
             "dataset": stream.dataset,
             "setting": stream.setting,
-            "cumulative": self.cumulative,
+            "cumulative": bool(self.cfg.setting.cumulative),
             "permutation": stream.permutation,
             "seed": self.cfg.seed,
             "model": self.cfg.model.name,
@@ -124,13 +110,10 @@ class Runner:
 
     def _run(self, upper: dict | None) -> dict:
         cfg = self.cfg
-        config = to_container(cfg) | {"cumulative_run": self.cumulative}
-        if self.cumulative and not cfg.setting.cumulative:
-            # an upper bound is shared by every method: the method that happened to compute it is not part of it
-            config["method"] = {"name": "non-cl"}
+        config = to_container(cfg)
         check_same_config(self.run_dir, config)
         corpus = load_corpus(cfg.dataset)
-        stream = stream_from_config(cfg, corpus, cumulative=self.cumulative)
+        stream = stream_from_config(cfg, corpus)
         summary = stream_summary(stream, corpus.report)
         write_json(self.run_dir / "stream.json", summary)
         console.print(stream_table(summary))
@@ -139,15 +122,14 @@ class Runner:
             console.print(reader)
         check_every_step_trains(stream)  # before the base model is built or denoised
         stop_if_requested()  # reading a large corpus has no safe point of its own
-        header = self.header(stream, corpus)
-        self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if self.cumulative else "cl", config,
-                                    upper["macro_f1"] if upper else None)
+        header = self.header(stream)
+        self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if cfg.setting.cumulative else "cl", config)
         remove_stale_temporaries(self.run_dir)  # left by a run killed while writing
         done, damaged = finished_steps(self.run_dir)
         if damaged:
             warn(damaged)
         model = self.resume_model(done, corpus)
-        for step in stream.steps[len(done):]:
+        for step in stream.steps[len(done) :]:
             stop_if_requested()  # between steps nothing is half-done
             done.append(self.run_step(step, model, corpus))
             partial = summarise(done, header, upper)
@@ -157,36 +139,32 @@ class Runner:
                 warn(line)
         stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
         results = summarise(done, header, upper)
-        write_json(self.run_dir / "results.json", results)
+        written = results.to_json()
+        write_json(self.run_dir / "results.json", written)
         self.tracker.finish(results)
-        return results
+        return written
 
-    def resume_model(self, done: list[dict], corpus: Corpus) -> NerModel:
+    def resume_model(self, done: list[dict], corpus: Corpus) -> FamilyModel:
         if done:
             last = done[-1]["step"]
             console.print(f"resuming {self.run_dir} after step {last}")
-            return load_model(step_dir(self.run_dir, last) / "model")
-        cache = Path(self.cfg.output_dir) / "_pretrained" / pretrained_cache(self.cfg)
+            return self.family.load(step_dir(self.run_dir, last) / "model")
         with stops_at_optimizer_steps():  # the denoising pretraining's loop has no safe point of its own
-            return base_model(self.cfg, corpus.train, cache)
+            return self.family.base_model(self.cfg, corpus.train, pretrained_dir(self.cfg))
 
-    def run_step(self, step: TaskStep, model: NerModel, corpus: Corpus) -> dict:
+    def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> dict:
         cfg = self.cfg
         L.seed_everything(cfg.seed * 1000 + step.step, workers=True, verbose=False)
-        model.net.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
+        model.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
         n_old = len(model.types)
         model.add_types(step.new_types)
-        teacher = None
-        if uses_teacher(cfg.method) and not self.cumulative and n_old > 0:
-            teacher = model.frozen_copy(n_types=n_old)
-        ctx = TaskContext(cfg, step, corpus, model, teacher, step_dir(self.run_dir, step.step))
+        teacher = model.frozen_copy(n_types=n_old) if uses_teacher(cfg) and n_old > 0 else None
+        ctx = TaskContext(cfg, self.family, step, corpus, model, teacher, step_dir(self.run_dir, step.step))
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        for callback in self.callbacks:
+        for callback in self.task_callbacks:
             callback.before_task(ctx)
         timings["targets_s"] = time.perf_counter() - started
-        if ctx.datamodule is None:
-            ctx.datamodule = self.datamodule(ctx)
         started = time.perf_counter()
         best = self.fit(ctx)
         timings["fit_s"] = time.perf_counter() - started
@@ -197,28 +175,20 @@ class Runner:
         record["dev"] = {"best_epoch": best.best_epoch, "best_score": best.best_score, "history": best.history}
         record["truncation"] = ctx.datamodule.truncation()
         record["timings"] = timings
-        for callback in self.callbacks:
-            callback.after_task(ctx)
-        save_model(model, ctx.step_dir / "model")
+        save_model(self.family, model, ctx.step_dir / "model")
         write_decoded_sample(ctx, ctx.step_dir / "decoded_sample.txt")
         write_step(self.run_dir, record)
         return record
 
-    def datamodule(self, ctx: TaskContext) -> StepDataModule:
-        t = self.cfg.trainer
-        return StepDataModule(ctx.model, ctx.examples, ctx.step.dev, t.batch_size, t.eval_batch_size,
-                              self.cfg.seed * 1000 + ctx.step.step, t.num_workers, t.length_bucketing, t.token_budget)
-
     def fit(self, ctx: TaskContext) -> BestWeights:
-        cfg = self.cfg
-        m, t = cfg.method, cfg.trainer
-        kd = {"weight": m.kd_weight if m.distill else 0.0, "temperature": m.kd_temperature, "positions": m.kd_positions}
-        optim = {"lr": t.lr, "weight_decay": t.weight_decay, "warmup_ratio": t.warmup_ratio, "fused": True}
+        """Fits the step's StepModule on the data its task callbacks built; puts the best dev epoch's
+        weights back."""
+        t = self.cfg.trainer
         dev_tasks = [task for task in ctx.step.tasks_so_far if set(task[1]) <= set(ctx.step.label_types)]
-        module = StepModule(ctx.model, optim, dev_tasks, ctx.teacher, kd, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/", compile_forward=t.compile)
+        module = self.family.step_module(ctx, dev_tasks)
         best = BestWeights(t.select)
-        callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step)] + list(self.callbacks)
+        callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step), *self.fit_callbacks]
         trainer = make_trainer(t, ctx.step_dir, callbacks, self.tracker.loggers())
         trainer.fit(module, ctx.datamodule)
-        ctx.model.net.to(run_device(t))
+        ctx.model.to(run_device(t))
         return best

@@ -14,8 +14,8 @@ leave no half-written file, and the recorded first signal still decides the exit
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -11,31 +11,35 @@ W&B is offline unless logger.mode=online, so nothing needs an account or a netwo
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from gencner.atomic import write_text
+from gencner.results import RunResult
 
 
-def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dict[str, float]:
-    """The cross-step metrics of the last finished step of `results` (a results.json dict)."""
-    k = len(results["matrix"])
+def step_metrics(results: RunResult) -> dict[str, float]:
+    """The cross-step metrics of the last finished step of a (partial) run."""
+    k = len(results.matrix)
     if k == 0:
         return {}
     i = k - 1
-    out: dict[str, float] = {"cl/step": k, "cl/macro_f1": results["macro_f1"][i], "cl/micro_f1": results["micro_f1"][i]}
-    for task, f1 in zip(results["tasks"], results["matrix"][i]):
+    out: dict[str, float] = {"cl/step": k, "cl/macro_f1": results.macro_f1[i], "cl/micro_f1": results.micro_f1[i]}
+    for task, f1 in zip(results.tasks, results.matrix[i], strict=False):  # row i holds the tasks learned so far
         out[f"cl/task_f1/{task}"] = f1
-    if results.get("learning_accuracy"):
-        out["cl/learning_accuracy"] = results["learning_accuracy"][i]
-    if results.get("forgetting", {}).get("mean") is not None:
-        out["cl/forgetting"] = results["forgetting"]["mean"]
-    if reference is not None and i < len(reference):
-        out["cl/upper_macro_f1"] = reference[i]
-        out["cl/gap"] = reference[i] - results["macro_f1"][i]
-    for kind, tau in (results.get("thresholds") or [{}] * k)[i].items():
+    if results.learning_accuracy:
+        out["cl/learning_accuracy"] = results.learning_accuracy[i]
+    if results.forgetting.mean is not None:
+        out["cl/forgetting"] = results.forgetting.mean
+    upper, gap = results.upper_bound, results.gap
+    if upper is not None and i < len(gap):
+        out["cl/upper_macro_f1"] = upper.macro_f1[i]
+        out["cl/gap"] = gap[i]
+    step = results.steps[i]
+    for kind, tau in step.thresholds.items():
         out[f"cl/threshold/{kind}"] = tau
-    pseudo = (results.get("pseudo") or [None] * k)[i] or {}
+    pseudo = step.pseudo or {}
     for kind, counts in pseudo.get("counts", {}).items():
         for group in ("kept", "distilled", "dropped"):  # what became of the teacher's triplets (older runs: kept only)
             if group in counts:
@@ -47,16 +51,31 @@ def step_metrics(results: dict, reference: Sequence[float] | None = None) -> dic
     return out
 
 
+def final_metrics(results: RunResult) -> dict[str, float]:
+    """The run summary: the last step's scores (those that exist)."""
+    summary = {
+        "final/macro_f1": results.final_macro_f1,
+        "final/micro_f1": results.micro_f1[-1] if results.micro_f1 else None,
+        "final/learning_accuracy": results.final_learned,
+        "final/forgetting": results.forgetting.mean,
+        "final/bwt": results.forgetting.bwt,
+    }
+    if results.gap:
+        summary["final/gap"] = results.gap[-1]
+        summary["final/upper_macro_f1"] = results.upper_bound.macro_f1[-1]
+    return {k: v for k, v in summary.items() if v is not None}
+
+
 class Tracker:
     """No tracking beyond runs/ (logger=none)."""
 
     def loggers(self) -> list:
         return []
 
-    def log_step(self, results: dict) -> None:
+    def log_step(self, results: RunResult) -> None:
         pass
 
-    def finish(self, results: dict) -> None:
+    def finish(self, results: RunResult) -> None:
         pass
 
 
@@ -73,7 +92,7 @@ class CsvTracker(Tracker):
 
 
 class WandbTracker(Tracker):
-    def __init__(self, lcfg: Any, run_dir: Path, name: str, job_type: str, config: dict, reference: Sequence[float] | None = None):
+    def __init__(self, lcfg: Any, run_dir: Path, name: str, job_type: str, config: dict):
         from lightning.pytorch.loggers import WandbLogger
 
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -82,13 +101,22 @@ class WandbTracker(Tracker):
         mode = lcfg.mode
         os.environ.setdefault("WANDB_SILENT", "true")
         self.logger = WandbLogger(
-            project=lcfg.project, entity=lcfg.entity, group=lcfg.group, tags=list(lcfg.tags), name=name, id=run_id,
-            resume="allow", job_type=job_type, mode=mode, offline=mode == "offline", save_dir=str(run_dir), config=config,
+            project=lcfg.project,
+            entity=lcfg.entity,
+            group=lcfg.group,
+            tags=list(lcfg.tags),
+            name=name,
+            id=run_id,
+            resume="allow",
+            job_type=job_type,
+            mode=mode,
+            offline=mode == "offline",
+            save_dir=str(run_dir),
+            config=config,
         )
         self.run = self.logger.experiment
         if run_id is None:
             write_text(id_file, self.run.id)
-        self.reference = list(reference) if reference is not None else None
         self.defined: set[str] = set()
 
     def loggers(self) -> list:
@@ -105,37 +133,28 @@ class WandbTracker(Tracker):
                 self.run.define_metric(name, step_metric="cl/step")
                 self.defined.add(name)
 
-    def log_step(self, results: dict) -> None:
-        metrics = step_metrics(results, self.reference)
+    def log_step(self, results: RunResult) -> None:
+        metrics = step_metrics(results)
         self._define([m for m in metrics if m != "cl/step"])
         self.run.log(metrics)
 
-    def finish(self, results: dict) -> None:
+    def finish(self, results: RunResult) -> None:
         import wandb
 
-        tasks = results.get("tasks", [])
-        columns = ["after step", *tasks, "Micro-F1", "Macro-F1"]
+        columns = ["after step", *results.tasks, "Micro-F1", "Macro-F1"]
         rows = []
-        for k, row in enumerate(results.get("matrix", [])):
-            padded = list(row) + [None] * (len(tasks) - len(row))
-            rows.append([k + 1, *padded, results["micro_f1"][k], results["macro_f1"][k]])
+        for k, row in enumerate(results.matrix):
+            padded = list(row) + [None] * (len(results.tasks) - len(row))
+            rows.append([k + 1, *padded, results.micro_f1[k], results.macro_f1[k]])
         self.run.log({"cl/matrix": wandb.Table(columns=columns, data=rows)})
-        summary = {"final/macro_f1": results["macro_f1"][-1] if results.get("macro_f1") else None,
-                   "final/micro_f1": results["micro_f1"][-1] if results.get("micro_f1") else None,
-                   "final/learning_accuracy": (results.get("learning_accuracy") or [None])[-1],
-                   "final/forgetting": results.get("forgetting", {}).get("mean"),
-                   "final/bwt": results.get("forgetting", {}).get("bwt")}
-        if results.get("gap"):
-            summary["final/gap"] = results["gap"][-1]
-            summary["final/upper_macro_f1"] = results["upper_bound"]["macro_f1"][-1]
-        self.run.summary.update({k: v for k, v in summary.items() if v is not None})
+        self.run.summary.update(final_metrics(results))
         self.run.finish()
 
 
-def make_tracker(cfg: Any, run_dir: Path, name: str, job_type: str, config: dict, reference: Sequence[float] | None = None) -> Tracker:
+def make_tracker(cfg: Any, run_dir: Path, name: str, job_type: str, config: dict) -> Tracker:
     kind = cfg.logger.name
     if kind == "wandb":
-        return WandbTracker(cfg.logger, run_dir, name, job_type, config, reference)
+        return WandbTracker(cfg.logger, run_dir, name, job_type, config)
     if kind == "csv":
         return CsvTracker(run_dir)
     return Tracker()

@@ -3,29 +3,33 @@
 from types import SimpleNamespace
 
 import pytest
-import torch
 
 from gencner.cl import callbacks
-from gencner.cl.losses import cross_entropy
 from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, select_pseudo
 from gencner.config import load_config
-from gencner.data.batching import Collator, encode_examples
-from gencner.data.encoding import Triplet
+from gencner.config.schema import MethodConfig
 from gencner.data.schema import Sentence, Span
-from gencner.model.inference import DecodeReport
+from gencner.families.pointer.batching import Collator, encode_examples
+from gencner.families.pointer.encoding import Triplet
+from gencner.families.pointer.inference import DecodeReport
+from gencner.families.pointer.losses import cross_entropy
 
 SENTENCE = Sentence(tuple("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9".split()), (Span(4, 5, "PERSON"),))
 THRESHOLDS = {"ORG": 0.5}
 
+
 def triplet(start, end, conf, kind="ORG"):
     return Triplet(Span(start, end, kind), (1.0, conf, 1.0))
+
 
 # teacher order: above, below, below but overlapping the new gold (4, 5), above, below
 CANDIDATES = [triplet(0, 1, 0.9), triplet(2, 3, 0.2), triplet(4, 5, 0.1), triplet(6, 8, 0.7), triplet(8, 9, 0.4)]
 
+
 def select(below):
     stats = PseudoStats()
     return select_pseudo(CANDIDATES, SENTENCE.spans, THRESHOLDS, stats, below), stats
+
 
 def test_drop_keeps_exactly_the_triplets_at_or_above_the_threshold_that_miss_gold():
     selected, stats = select("drop")
@@ -34,10 +38,12 @@ def test_drop_keeps_exactly_the_triplets_at_or_above_the_threshold_that_miss_gol
     assert [p.triplet for p in selected] == expected and all(p.hard for p in selected)
     assert stats.to_dict()["ORG"] == {"raw": 5, "below_threshold": 3, "kept": 2, "distilled": 0, "dropped": 2, "conflicts": 1}
 
+
 def test_distill_keeps_below_threshold_triplets_as_soft_targets_in_teacher_order():
     selected, stats = select("distill")
     assert [(p.span.start, p.hard) for p in selected] == [(0, True), (2, False), (6, True), (8, False)]
     assert stats.to_dict()["ORG"] == {"raw": 5, "below_threshold": 3, "kept": 2, "distilled": 2, "dropped": 0, "conflicts": 1}
+
 
 def test_keep_gives_the_target_of_quantile_zero():
     selected, stats = select("keep")
@@ -46,10 +52,12 @@ def test_keep_gives_the_target_of_quantile_zero():
     assert merged_example(SENTENCE, selected, "pseudo-first") == merged_example(SENTENCE, as_q0, "pseudo-first")
     assert stats.to_dict()["ORG"] == {"raw": 5, "below_threshold": 3, "kept": 4, "distilled": 0, "dropped": 0, "conflicts": 1}
 
+
 def test_gold_wins_over_below_threshold_triplets_in_every_mode():
     for below in ("drop", "distill", "keep"):
         selected, _ = select(below)
         assert all(not p.span.overlaps(Span(4, 5, "PERSON")) for p in selected)
+
 
 def test_soft_triplets_are_in_the_decoder_input_carry_no_ce_and_are_distilled(tiny_model):
     selected, _ = select("distill")
@@ -74,15 +82,21 @@ def test_soft_triplets_are_in_the_decoder_input_carry_no_ce_and_are_distilled(ti
     cross_entropy(full, batch["targets"]).backward()  # without the mask every step would get one
     assert (full.grad[0].abs().sum(dim=-1)[soft] > 0).all()
 
+
 @pytest.mark.parametrize("below", ["drop", "distill", "keep"])
 def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_model, below):
     sentences = [SENTENCE.restrict(["PERSON"])]
     teacher = tiny_model.frozen_copy(n_types=1)  # knows ORG
-    monkeypatch.setattr(callbacks, "predict_sentences", lambda *args: ([CANDIDATES], DecodeReport()))
+    monkeypatch.setattr(teacher, "predict", lambda *args: ([CANDIDATES], DecodeReport()))
     gold_org = Sentence(SENTENCE.tokens, (Span(0, 1, "ORG"), Span(2, 3, "ORG"), Span(4, 5, "PERSON")))
-    ctx = SimpleNamespace(teacher=teacher, step=SimpleNamespace(step=2, train=[s for s in sentences]), examples=[], record={},
-                          corpus=SimpleNamespace(train={sentences[0].idx: gold_org}), cfg=load_config())
-    callbacks.PseudoLabels(0.5, "pseudo-first", 8, True, below).before_task(ctx)
+    ctx = SimpleNamespace(
+        teacher=teacher,
+        step=SimpleNamespace(step=2, train=[s for s in sentences]),
+        record={},
+        corpus=SimpleNamespace(train={sentences[0].idx: gold_org}),
+        cfg=load_config(),
+    )
+    examples = callbacks.PseudoLabelledData(MethodConfig(below_threshold=below)).targets(ctx)
     record = ctx.record
     assert record["thresholds"] == {"ORG": pytest.approx(0.4)}  # the median of 0.9, 0.2, 0.1, 0.7, 0.4, in every mode
     counts = record["pseudo"]["counts"]["ORG"]
@@ -92,9 +106,9 @@ def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_m
     assert groups["above"]["ORG"]["tp"] == 1 and groups["below"]["ORG"]["tp"] == 1
     assert groups["above"]["ORG"]["pred"] + groups["below"]["ORG"]["pred"] == 5
     assert record["pseudo"]["below_threshold"] == below
-    n_pseudo = sum(ctx.examples[0].pseudo)
+    n_pseudo = sum(examples[0].pseudo)
     # τ = 0.4: 0.9, 0.7 and 0.4 pass, 0.2 falls below, 0.1 overlaps the new gold (dropped in every mode)
     assert n_pseudo == {"drop": 3, "distill": 4, "keep": 4}[below]
-    assert sum(ctx.examples[0].hard) - 1 == {"drop": 3, "distill": 3, "keep": 4}[below]  # minus the PERSON gold
+    assert sum(examples[0].hard) - 1 == {"drop": 3, "distill": 3, "keep": 4}[below]  # minus the PERSON gold
     assert record["pseudo"]["quality_kept"]["ORG"]["pred"] == {"drop": 3, "distill": 3, "keep": 4}[below]
     assert groups["distilled"]["ORG"]["pred"] == (1 if below == "distill" else 0)

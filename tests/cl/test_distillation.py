@@ -2,9 +2,9 @@
 
 import torch
 
-from gencner.cl.losses import distillation
-from gencner.data.batching import Collator, encode_examples
 from gencner.cl.pseudo import merged_example
+from gencner.families.pointer.batching import Collator, encode_examples
+from gencner.families.pointer.losses import distillation
 
 
 def batch_for(model, sentences):

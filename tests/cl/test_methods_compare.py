@@ -8,9 +8,14 @@ import torch
 from gencner.cli import main
 
 STREAM = [
-    "dataset.tasks=[[ORG],[PERSON],[GPE]]", "dataset.task_names=[ORG,PERSON,GPE]", "dataset.permutations=[[0,1,2]]",
-    "dataset.synthetic.train=900", "dataset.synthetic.dev=90", "dataset.synthetic.test=90",
-    "model.denoise_epochs=0", "trainer.max_epochs=8",
+    "dataset.tasks=[[ORG],[PERSON],[GPE]]",
+    "dataset.task_names=[ORG,PERSON,GPE]",
+    "dataset.permutations=[[0,1,2]]",
+    "dataset.synthetic.train=900",
+    "dataset.synthetic.dev=90",
+    "dataset.synthetic.test=90",
+    "model.denoise_epochs=0",
+    "trainer.max_epochs=8",
 ]
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, pseudo_quality, select_pseudo
-from gencner.data.encoding import Triplet
 from gencner.data.schema import Sentence, Span
+from gencner.families.pointer.encoding import Triplet
 
 
 def triplet(start, end, kind, conf, others=1.0):

@@ -2,19 +2,20 @@
 
 import lightning as L
 import torch
-
-from gencner.cl.callbacks import GoldTargets, PseudoLabels
-from gencner.cl.context import TaskContext
-from gencner.cl.module import StepModule
-from gencner.cl.pseudo import merged_example
-from gencner.config import load_config
-from gencner.data.corpus import load_corpus
-from gencner.data.datamodule import StepDataModule
-from gencner.data.stream_config import stream_from_config
-
 from conftest import TINY
 
-OPTIM = {"lr": 1e-3, "weight_decay": 0.01, "warmup_ratio": 0.1}
+from gencner.cl.callbacks import PseudoLabelledData
+from gencner.cl.context import TaskContext
+from gencner.cl.pseudo import merged_example
+from gencner.config import load_config
+from gencner.config.schema import MethodConfig, TrainerConfig
+from gencner.data.corpus import load_corpus
+from gencner.data.stream_config import stream_from_config
+from gencner.families.pointer.datamodule import StepDataModule
+from gencner.families.pointer.family import FAMILY
+from gencner.families.pointer.module import StepModule
+
+OPTIM = TrainerConfig(lr=1e-3, weight_decay=0.01, warmup_ratio=0.1)
 
 
 class RecordTeacherMode(L.Callback):
@@ -32,9 +33,18 @@ def fit_one_epoch(tiny_model, small_corpus, tmp_path, callbacks=()):
     teacher = tiny_model.frozen_copy(n_types=1)
     train = [merged_example(s.restrict(["PERSON"]), (), "sorted") for s in small_corpus["train"][:48]]
     dm = StepDataModule(tiny_model, train, [s.restrict(["PERSON"]) for s in small_corpus["dev"][:16]], 8, 16, seed=1)
-    module = StepModule(tiny_model, OPTIM, [("PERSON", ("PERSON",))], teacher, {"weight": 1.0, "temperature": 1.0, "positions": "all"})
-    trainer = L.Trainer(max_epochs=1, accelerator="cpu", logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                        enable_model_summary=False, num_sanity_val_steps=0, callbacks=list(callbacks), default_root_dir=str(tmp_path))
+    module = StepModule(tiny_model, OPTIM, MethodConfig(kd_positions="all"), [("PERSON", ("PERSON",))], teacher)
+    trainer = L.Trainer(
+        max_epochs=1,
+        accelerator="cpu",
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+        callbacks=list(callbacks),
+        default_root_dir=str(tmp_path),
+    )
     before = {k: v.clone() for k, v in teacher.net.state_dict().items()}
     student_before = {k: v.clone() for k, v in tiny_model.net.state_dict().items()}
     trainer.fit(module, dm)
@@ -71,9 +81,8 @@ def test_no_future_type_in_any_target_of_a_step(tiny_model, tmp_path):
     step = stream.steps[1]  # PERSON after ORG
     model = tiny_model  # ORG, PERSON
     teacher = model.frozen_copy(n_types=1)
-    ctx = TaskContext(cfg, step, corpus, model, teacher, tmp_path)
-    GoldTargets().before_task(ctx)
-    PseudoLabels(0.0, "pseudo-first", 32, True).before_task(ctx)
+    ctx = TaskContext(cfg, FAMILY, step, corpus, model, teacher, tmp_path)
+    PseudoLabelledData(MethodConfig(threshold_quantile=0.0)).before_task(ctx)
     assert len(ctx.examples) == len(step.train)
     future = set(corpus.types) - set(step.seen_types)
     for example in ctx.examples:

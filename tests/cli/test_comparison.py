@@ -15,10 +15,19 @@ from gencner import comparison
 from gencner.cli import main
 
 STREAM = [
-    "dataset.tasks=[[ORG],[PERSON]]", "dataset.task_names=[ORG,PERSON]", "dataset.permutations=[[0,1]]",
-    "dataset.synthetic.train=300", "dataset.synthetic.dev=40", "dataset.synthetic.test=40",
-    "model.d_model=32", "model.ffn_dim=64", "model.vocab_size=400", "model.attention_heads=2", "model.denoise_epochs=0",
-    "trainer.max_epochs=4", "logger=none",
+    "dataset.tasks=[[ORG],[PERSON]]",
+    "dataset.task_names=[ORG,PERSON]",
+    "dataset.permutations=[[0,1]]",
+    "dataset.synthetic.train=300",
+    "dataset.synthetic.dev=40",
+    "dataset.synthetic.test=40",
+    "model.d_model=32",
+    "model.ffn_dim=64",
+    "model.vocab_size=400",
+    "model.attention_heads=2",
+    "model.denoise_epochs=0",
+    "trainer.max_epochs=4",
+    "logger=none",
 ]
 METHODS = ("finetune", "gencner-keep-all")
 

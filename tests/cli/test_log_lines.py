@@ -36,8 +36,15 @@ def _loader():
 def test_one_line_per_epoch_names_step_loss_and_dev_score():
     assert not console.is_terminal  # pytest captures stderr
     quiet_lightning()
-    trainer = L.Trainer(max_epochs=2, callbacks=[EpochLines()], enable_progress_bar=False, logger=False,
-                        enable_checkpointing=False, enable_model_summary=False, num_sanity_val_steps=0)
+    trainer = L.Trainer(
+        max_epochs=2,
+        callbacks=[EpochLines()],
+        enable_progress_bar=False,
+        logger=False,
+        enable_checkpointing=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+    )
     with console.capture() as captured:
         trainer.fit(_Tiny(), _loader(), _loader())
     lines = [line for line in captured.get().splitlines() if "epoch" in line]

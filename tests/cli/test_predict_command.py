@@ -12,8 +12,8 @@ from gencner.cli import main
 from gencner.config import load_config
 from gencner.data.corpus import load_corpus
 from gencner.data.schema import Sentence
-from gencner.model.inference import predict_sentences
-from gencner.model.io import load_model
+from gencner.families.pointer.inference import predict_sentences
+from gencner.families.pointer.io import load_model
 
 QUICK = [
     "setting=offline",
@@ -85,9 +85,7 @@ def test_plain_text_gives_one_line_per_input_line_with_scored_entities(model_dir
     direct, _ = predict_sentences(model, kept)
     produced = [row for row in rows if row["tokens"]]
     for row, triplets in zip(produced, direct):
-        assert [(e["start"], e["end"], e["type"]) for e in row["entities"]] == [
-            (t.span.start, t.span.end, t.span.type) for t in triplets
-        ]
+        assert [(e["start"], e["end"], e["type"]) for e in row["entities"]] == [(t.span.start, t.span.end, t.span.type) for t in triplets]
         assert [e["probs"] for e in row["entities"]] == [[round(p, 6) for p in t.probs] for t in triplets]
     assert f"{len(lines)} sentences" in err
 

@@ -19,8 +19,7 @@ from gencner.data.stream_config import stream_from_config
 from gencner.data.summary import stream_summary
 
 SMALL = ["dataset.synthetic.train=600", "dataset.synthetic.dev=120", "dataset.synthetic.test=120"]
-STEP_KEYS = {"step", "new_types", "seen_types", "train_sentences", "dev_sentences", "test_sentences",
-             "train_entities", "test_entities"}
+STEP_KEYS = {"step", "new_types", "seen_types", "train_sentences", "dev_sentences", "test_sentences", "train_entities", "test_entities"}
 SCRIPT = Path(sys.executable).parent / "gencner"
 SANITY_SECONDS = 20
 
@@ -31,8 +30,7 @@ def run_cli(args, entry="module", cwd=None):
     env = {k: v for k, v in os.environ.items() if k != "GENCNER_CONF"}
     env["COLUMNS"] = "120"
     start = time.perf_counter()
-    done = subprocess.run([*command, "stream", *map(str, args)], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=60)
+    done = subprocess.run([*command, "stream", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=60)
     return done, time.perf_counter() - start
 
 
@@ -48,7 +46,7 @@ def assert_stream_json(summary, stream):
     assert summary["dataset"] == stream.dataset and summary["setting"] == stream.setting
     assert summary["permutation"] == [list(types) for _, types in stream.tasks]
     assert len(summary["steps"]) == len(stream.steps)
-    for row, step in zip(summary["steps"], stream.steps):
+    for row, step in zip(summary["steps"], stream.steps, strict=True):
         assert STEP_KEYS <= set(row)
         assert row["step"] == step.step
         assert row["new_types"] == list(step.new_types) and row["seen_types"] == list(step.seen_types)
@@ -74,7 +72,7 @@ def assert_user_error(done, *fragments):
 @pytest.mark.parametrize("setting", ["split-all", "filter-filter"])
 def test_synthetic_stream_prints_json_that_matches_the_in_process_stream(tmp_path, entry, setting):
     overrides = ["dataset=synthetic", f"setting={setting}", *SMALL]
-    # run from an unrelated folder: the repository's conf/ must still be found
+    # run from an unrelated folder: the packaged defaults must still be found
     done, seconds = run_cli(overrides, entry, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert seconds < SANITY_SECONDS
@@ -102,14 +100,12 @@ def test_synthetic_stream_numbers_are_those_of_the_setting():
     assert list(filter_steps[0]["tests"]) == ["filter"]
 
 
-def test_overrides_after_an_option_are_taken_like_the_others():
-    from gencner.config import conf_dir
-
-    done, _ = run_cli(["permutation=2", "--conf", str(conf_dir()), "setting=filter-filter", *SMALL])
+def test_overrides_after_an_option_are_taken_like_the_others(tmp_path):
+    done, _ = run_cli(["permutation=2", "--conf", str(tmp_path), "setting=filter-filter", *SMALL])
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["setting"] == "filter-filter" and summary["permutation"][0] == ["GPE"]
-    stray, _ = run_cli(["setting=split-all", "--conf", str(conf_dir()), "oops", *SMALL])
+    stray, _ = run_cli(["setting=split-all", "--conf", str(tmp_path), "oops", *SMALL])
     assert stray.returncode == 2 and "unrecognized arguments: oops" in stray.stderr
 
 
@@ -140,8 +136,14 @@ CONLL_SPLITS = {
 def conll_overrides(folder, scheme):
     for split, sentences in CONLL_SPLITS.items():
         write_conll(folder / f"{split}.txt", sentences, scheme)
-    return ["dataset=conll", f"dataset.train={folder / 'train.txt'}", f"dataset.dev={folder / 'dev.txt'}",
-            f"dataset.test={folder / 'test.txt'}", "dataset.tasks=[[PER],[LOC,ORG]]", f"dataset.tagging={scheme}"]
+    return [
+        "dataset=conll",
+        f"dataset.train={folder / 'train.txt'}",
+        f"dataset.dev={folder / 'dev.txt'}",
+        f"dataset.test={folder / 'test.txt'}",
+        "dataset.tasks=[[PER],[LOC,ORG]]",
+        f"dataset.tagging={scheme}",
+    ]
 
 
 @pytest.mark.parametrize("scheme", ["bio", "io", "bioes"])
@@ -171,13 +173,16 @@ def test_conll_filter_filter_stream(tmp_path):
     assert [s["test_sentences"] for s in steps] == [1, 2]
 
 
-@pytest.mark.parametrize("override, fragment", [
-    ("setting=nope", "unknown setting 'nope'; valid choices: filter-all"),
-    ("setting", "override 'setting' is not of the form key=value"),
-    ("dataset.foo=1", "unknown key 'dataset.foo'; valid keys under dataset:"),
-    ("permutation=9", "permutation=9 is out of range"),
-    ("trainer.batch_size=abc", "bad value for 'trainer.batch_size'"),
-])
+@pytest.mark.parametrize(
+    "override, fragment",
+    [
+        ("setting=nope", "unknown setting 'nope'; valid choices: filter-all"),
+        ("setting", "override 'setting' is not of the form key=value"),
+        ("dataset.foo=1", "unknown key 'dataset.foo'; valid keys under dataset:"),
+        ("permutation=9", "permutation=9 is out of range"),
+        ("trainer.batch_size=abc", "bad value for 'trainer.batch_size'"),
+    ],
+)
 def test_a_bad_override_is_one_line_and_exit_code_2(override, fragment):
     done, _ = run_cli([override])
     assert_user_error(done, fragment)
@@ -217,6 +222,5 @@ def test_an_out_of_range_task_id_is_a_one_line_error(tmp_path):
         (tmp_path / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     records[1]["task_id"] = 4
     (tmp_path / "train_task.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    done, _ = run_cli(["dataset=conll", "dataset.format=spankl", f"dataset.path={tmp_path}",
-                       "dataset.tasks=[[PER],[LOC]]"])
+    done, _ = run_cli(["dataset=conll", "dataset.format=spankl", f"dataset.path={tmp_path}", "dataset.tasks=[[PER],[LOC]]"])
     assert_user_error(done, "train_task.jsonl:2", "task_id 4 is outside 0..1")

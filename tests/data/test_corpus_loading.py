@@ -32,8 +32,16 @@ def write_conll_splits(folder, scheme="bio", splits=None):
 
 
 def conll_config(paths, *extra):
-    return load_config(["dataset=conll", f"dataset.train={paths['train']}", f"dataset.dev={paths['dev']}",
-                        f"dataset.test={paths['test']}", "dataset.tasks=[[PER],[LOC,ORG]]", *extra])
+    return load_config(
+        [
+            "dataset=conll",
+            f"dataset.train={paths['train']}",
+            f"dataset.dev={paths['dev']}",
+            f"dataset.test={paths['test']}",
+            "dataset.tasks=[[PER],[LOC,ORG]]",
+            *extra,
+        ]
+    )
 
 
 def spans(sentences):
@@ -54,15 +62,23 @@ def test_types_outside_the_tasks_are_removed_everywhere_and_counted(tmp_path):
 
 def test_every_type_in_the_tasks_is_kept(tmp_path):
     paths = write_conll_splits(tmp_path)
-    corpus = load_corpus(load_config(["dataset=conll", f"dataset.train={paths['train']}", f"dataset.dev={paths['dev']}",
-                                      f"dataset.test={paths['test']}", "dataset.tasks=[[PER],[LOC,ORG],[MISC]]"]).dataset)
+    corpus = load_corpus(
+        load_config(
+            [
+                "dataset=conll",
+                f"dataset.train={paths['train']}",
+                f"dataset.dev={paths['dev']}",
+                f"dataset.test={paths['test']}",
+                "dataset.tasks=[[PER],[LOC,ORG],[MISC]]",
+            ]
+        ).dataset
+    )
     assert spans(corpus.train) == spans(TRAIN)
     assert not corpus.report.drops
 
 
 def test_type_map_renames_before_the_restriction(tmp_path):
-    renamed = [Sentence(s.tokens, tuple(Span(x.start, x.end, "PERSON" if x.type == "PER" else x.type) for x in s.spans))
-               for s in TRAIN]
+    renamed = [Sentence(s.tokens, tuple(Span(x.start, x.end, "PERSON" if x.type == "PER" else x.type) for x in s.spans)) for s in TRAIN]
     paths = write_conll_splits(tmp_path, splits={"train": renamed, "dev": DEV, "test": TEST})
     corpus = load_corpus(conll_config(paths, "dataset.type_map={PERSON: PER, MISC: ORG}").dataset)
     assert spans(corpus.train) == [
@@ -162,8 +178,9 @@ def test_spankl_task_files_are_used_for_train_and_dev_only(tmp_path):
     for split in ("train", "dev", "test"):
         write_spankl(tmp_path / f"{split}.jsonl", TRAIN)
         write_spankl(tmp_path / f"{split}_task.jsonl", with_ids, with_task_id=True)
-    corpus = load_corpus(load_config(["dataset=conll", "dataset.format=spankl", f"dataset.path={tmp_path}",
-                                      "dataset.tasks=[[PER],[LOC,ORG]]"]).dataset)
+    corpus = load_corpus(
+        load_config(["dataset=conll", "dataset.format=spankl", f"dataset.path={tmp_path}", "dataset.tasks=[[PER],[LOC,ORG]]"]).dataset
+    )
     assert [s.task_id for s in corpus.train] == [0, 1, 0, 1]
     assert [s.task_id for s in corpus.dev] == [0, 1, 0, 1]
     assert [s.task_id for s in corpus.test] == [None] * 4

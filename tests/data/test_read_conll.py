@@ -10,10 +10,8 @@ from gencner.data.tags import REPAIR_NO_BEGIN, REPAIR_NOT_CLOSED
 from gencner.errors import DataError, GencnerError
 
 SENTENCES = [
-    Sentence(("New", "York", "Times", "reporter", "Ann", "Lee"),
-             (Span(0, 3, "ORG"), Span(4, 6, "PER"))),
-    Sentence(("Paris", "London", "Berlin", "Rome"),
-             (Span(0, 1, "LOC"), Span(1, 2, "LOC"), Span(2, 4, "LOC"))),
+    Sentence(("New", "York", "Times", "reporter", "Ann", "Lee"), (Span(0, 3, "ORG"), Span(4, 6, "PER"))),
+    Sentence(("Paris", "London", "Berlin", "Rome"), (Span(0, 1, "LOC"), Span(1, 2, "LOC"), Span(2, 4, "LOC"))),
     Sentence(("nothing", "here", ".")),
     Sentence(("Zoë", "visited", "Zürich", "—", "東京"), (Span(0, 1, "PER"), Span(4, 5, "LOC"))),
     Sentence(("EU",), (Span(0, 1, "ORG"),)),
@@ -37,8 +35,7 @@ def test_round_trip(tmp_path, scheme):
     read = read_conll(path, "train", report, scheme=scheme)
     assert _pairs(read) == _pairs(SENTENCES)
     assert [s.idx for s in read] == list(range(len(SENTENCES)))
-    assert [s.origin for s in read] == ["train.txt:1", "train.txt:8", "train.txt:13", "train.txt:17",
-                                        "train.txt:23"]
+    assert [s.origin for s in read] == ["train.txt:1", "train.txt:8", "train.txt:13", "train.txt:17", "train.txt:23"]
     assert not report.repairs and not report.drops
     assert report.sentences == {"train": 5}
 
@@ -54,23 +51,22 @@ def test_io_round_trip_merges_adjacent_entities_of_one_type(tmp_path):
 
 
 def test_few_nerd_io_file_with_bare_fine_labels(tmp_path):
-    path = _write(tmp_path / "dev.txt", (
-        "Barack\tperson-politician\nObama\tperson-politician\nvisited\tO\n"
-        "New\tlocation-GPE\nYork\tlocation-GPE\nParis\tlocation-GPE\n"
-        "Le\tart-writtenart\nMonde\tart-writtenart\n\n"
-        "nothing\tO\n"
-    ))
+    path = _write(
+        tmp_path / "dev.txt",
+        (
+            "Barack\tperson-politician\nObama\tperson-politician\nvisited\tO\n"
+            "New\tlocation-GPE\nYork\tlocation-GPE\nParis\tlocation-GPE\n"
+            "Le\tart-writtenart\nMonde\tart-writtenart\n\n"
+            "nothing\tO\n"
+        ),
+    )
     read = read_conll(path, "dev", ReadReport(), scheme="io")
-    assert read[0].spans == (
-        Span(0, 2, "person-politician"), Span(3, 6, "location-GPE"), Span(6, 8, "art-writtenart"))
+    assert read[0].spans == (Span(0, 2, "person-politician"), Span(3, 6, "location-GPE"), Span(6, 8, "art-writtenart"))
     assert read[1].tokens == ("nothing",) and read[1].spans == ()
 
 
 def test_bioes_hand_written_and_unclosed_entity_is_counted(tmp_path):
-    path = _write(tmp_path / "t.txt", (
-        "Ann S-PER\nand O\nNew B-LOC\nYork E-LOC\nCity O\n\n"
-        "the B-ORG\nBig I-ORG\nBank I-ORG\nsaid O\n"
-    ))
+    path = _write(tmp_path / "t.txt", ("Ann S-PER\nand O\nNew B-LOC\nYork E-LOC\nCity O\n\nthe B-ORG\nBig I-ORG\nBank I-ORG\nsaid O\n"))
     report = ReadReport()
     read = read_conll(path, "test", report, scheme="bioes")
     assert read[0].spans == (Span(0, 1, "PER"), Span(2, 4, "LOC"))
@@ -80,11 +76,14 @@ def test_bioes_hand_written_and_unclosed_entity_is_counted(tmp_path):
 
 
 def test_broken_bio_sequences_follow_the_documented_rule_and_are_counted(tmp_path):
-    path = _write(tmp_path / "t.txt", (
-        "a O\nb I-PER\nc I-PER\nd O\n\n"      # I- after O starts an entity
-        "e B-PER\nf I-LOC\ng O\n\n"            # I- of another type starts a new entity
-        "h I-ORG\n"                            # I- at the start of the sentence
-    ))
+    path = _write(
+        tmp_path / "t.txt",
+        (
+            "a O\nb I-PER\nc I-PER\nd O\n\n"  # I- after O starts an entity
+            "e B-PER\nf I-LOC\ng O\n\n"  # I- of another type starts a new entity
+            "h I-ORG\n"  # I- at the start of the sentence
+        ),
+    )
     report = ReadReport()
     read = read_conll(path, "train", report)
     assert read[0].spans == (Span(1, 3, "PER"),)
@@ -95,13 +94,16 @@ def test_broken_bio_sequences_follow_the_documented_rule_and_are_counted(tmp_pat
 
 
 def test_docstart_lines_and_their_empty_sentences_are_skipped(tmp_path):
-    path = _write(tmp_path / "eng.train", (
-        "-DOCSTART- -X- -X- O\n\n"
-        "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\n"
-        "\n"  # two blank lines in a row make no empty sentence either
-        "-DOCSTART- -X- -X- O\n"
-        "Peter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
-    ))
+    path = _write(
+        tmp_path / "eng.train",
+        (
+            "-DOCSTART- -X- -X- O\n\n"
+            "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\n"
+            "\n"  # two blank lines in a row make no empty sentence either
+            "-DOCSTART- -X- -X- O\n"
+            "Peter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
+        ),
+    )
     report = ReadReport()
     read = read_conll(path, "train", report)
     assert [s.tokens for s in read] == [("EU", "rejects", "German"), ("Peter", "Blackburn")]

@@ -11,7 +11,7 @@ from gencner.errors import DataError
 
 def _row(document: str, number: int, word: str, entity: str) -> str:
     """One word line with the 12+ columns of the real files (POS, parse, lemma, … are filler)."""
-    return (f"{document}  0  {number}  {word}  NNP  *  -  -  -  Speaker#1  {entity}  *  -")
+    return f"{document}  0  {number}  {word}  NNP  *  -  -  -  Speaker#1  {entity}  *  -"
 
 
 def _document(document: str, sentences: list[list[tuple[str, str]]]) -> str:
@@ -23,14 +23,37 @@ def _document(document: str, sentences: list[list[tuple[str, str]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-NEWS = _document("bc/cctv/00/cctv_0001", [
-    [("-LRB-", "*"), ("John", "(PERSON*"), ("Smith", "*)"), ("-RRB-", "*"), ("visited", "*"),
-     ("New", "(GPE*"), ("York", "*)"), ("/.", "*")],
-    [("The", "(ORG*"), ("World", "*"), ("Bank", "*)"), ("China", "(GPE)"), ("Japan", "(GPE)"),
-     ("-LSB-", "*"), ("/?", "*"), ("-RSB-", "*"), ("e", "*"), ("/-", "*"), ("-LCB-", "*"), ("-RCB-", "*")],
-    [("nothing", "*"), ("happened", "*")],
-    [("Zoë", "(PERSON*)"), ("東京", "(GPE)")],
-])
+NEWS = _document(
+    "bc/cctv/00/cctv_0001",
+    [
+        [
+            ("-LRB-", "*"),
+            ("John", "(PERSON*"),
+            ("Smith", "*)"),
+            ("-RRB-", "*"),
+            ("visited", "*"),
+            ("New", "(GPE*"),
+            ("York", "*)"),
+            ("/.", "*"),
+        ],
+        [
+            ("The", "(ORG*"),
+            ("World", "*"),
+            ("Bank", "*)"),
+            ("China", "(GPE)"),
+            ("Japan", "(GPE)"),
+            ("-LSB-", "*"),
+            ("/?", "*"),
+            ("-RSB-", "*"),
+            ("e", "*"),
+            ("/-", "*"),
+            ("-LCB-", "*"),
+            ("-RCB-", "*"),
+        ],
+        [("nothing", "*"), ("happened", "*")],
+        [("Zoë", "(PERSON*)"), ("東京", "(GPE)")],
+    ],
+)
 BIBLE = _document("pt/nt/40/nt_4001", [[("In", "*"), ("the", "*"), ("beginning", "*")], [("God", "*")]])
 
 
@@ -47,8 +70,11 @@ def test_brackets_and_unescaping(tmp_path):
     assert read[2].spans == ()
     assert read[3].tokens == ("Zoë", "東京") and read[3].spans == (Span(0, 1, "PERSON"), Span(1, 2, "GPE"))
     assert [s.origin for s in read] == [
-        "cctv_0001.v4_gold_conll:2", "cctv_0001.v4_gold_conll:11",
-        "cctv_0001.v4_gold_conll:24", "cctv_0001.v4_gold_conll:27"]
+        "cctv_0001.v4_gold_conll:2",
+        "cctv_0001.v4_gold_conll:11",
+        "cctv_0001.v4_gold_conll:24",
+        "cctv_0001.v4_gold_conll:27",
+    ]
     assert [s.idx for s in read] == [0, 1, 2, 3]
     assert report.sentences == {"train": 4}
     assert not report.drops and not report.repairs
@@ -65,9 +91,12 @@ def test_folder_is_read_recursively_in_sorted_order_and_pt_documents_are_dropped
     report = ReadReport()
     read = read_conll2012(tmp_path, "test", report)
     assert [s.origin for s in read] == [
-        "bc/cctv/cctv_0001.v4_gold_conll:2", "bc/cctv/cctv_0001.v4_gold_conll:11",
-        "bc/cctv/cctv_0001.v4_gold_conll:24", "bc/cctv/cctv_0001.v4_gold_conll:27",
-        "bc/cctv/wsj_0001.v4_gold_conll:2"]
+        "bc/cctv/cctv_0001.v4_gold_conll:2",
+        "bc/cctv/cctv_0001.v4_gold_conll:11",
+        "bc/cctv/cctv_0001.v4_gold_conll:24",
+        "bc/cctv/cctv_0001.v4_gold_conll:27",
+        "bc/cctv/wsj_0001.v4_gold_conll:2",
+    ]
     assert [s.idx for s in read] == [0, 1, 2, 3, 4]
     assert report.drops == {DROP_BIBLE: 2}
     assert report.examples[DROP_BIBLE] == ["pt/nt/nt_4001.v4_gold_conll:2", "pt/nt/nt_4001.v4_gold_conll:6"]
@@ -99,8 +128,7 @@ def test_bracket_errors_name_file_and_line(tmp_path, entities, bad_line, problem
 
 def test_short_line_is_an_error(tmp_path):
     path = tmp_path / "short.gold_conll"
-    path.write_text("#begin document (nw/x); part 000\nnw/x 0 0 word NN * - - - - *\nnw/x 0 1 word NN\n",
-                    encoding="utf-8")
+    path.write_text("#begin document (nw/x); part 000\nnw/x 0 0 word NN * - - - - *\nnw/x 0 1 word NN\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"short.gold_conll:3: the line has 5 columns"):
         read_conll2012(path, "train", ReadReport())
 

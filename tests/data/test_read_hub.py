@@ -24,60 +24,141 @@ datasets.disable_progress_bars()
 
 # Label names in the order of the hub's loading scripts.
 FEW_NERD_COARSE = ["O", "art", "building", "event", "location", "organization", "other", "person", "product"]
-FEW_NERD_FINE = ["O"] + [f"{coarse}-{fine}" for coarse, fines in [
-    ("art", "broadcastprogram film music other painting writtenart"),
-    ("building", "airport hospital hotel library other restaurant sportsfacility theater"),
-    ("event", "attack/battle/war/militaryconflict disaster election other protest sportsevent"),
-    ("location", "GPE bodiesofwater island mountain other park road/railway/highway/transit"),
-    ("organization", "company education government/governmentagency media/newspaper other politicalparty "
-                     "religion showorganization sportsleague sportsteam"),
-    ("other", "astronomything award biologything chemicalthing currency disease educationaldegree god "
-              "language law livingthing medical"),
-    ("person", "actor artist/author athlete director other politician scholar soldier"),
-    ("product", "airplane car food game other ship software train weapon"),
-] for fine in fines.split()]
-ONTONOTES_TYPES = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "DATE", "TIME", "PERCENT",
-                   "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"]
+FEW_NERD_FINE = ["O"] + [
+    f"{coarse}-{fine}"
+    for coarse, fines in [
+        ("art", "broadcastprogram film music other painting writtenart"),
+        ("building", "airport hospital hotel library other restaurant sportsfacility theater"),
+        ("event", "attack/battle/war/militaryconflict disaster election other protest sportsevent"),
+        ("location", "GPE bodiesofwater island mountain other park road/railway/highway/transit"),
+        (
+            "organization",
+            "company education government/governmentagency media/newspaper other politicalparty "
+            "religion showorganization sportsleague sportsteam",
+        ),
+        (
+            "other",
+            "astronomything award biologything chemicalthing currency disease educationaldegree god language law livingthing medical",
+        ),
+        ("person", "actor artist/author athlete director other politician scholar soldier"),
+        ("product", "airplane car food game other ship software train weapon"),
+    ]
+    for fine in fines.split()
+]
+ONTONOTES_TYPES = [
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+]
 ONTONOTES_TAGS = ["O"] + [f"{p}-{t}" for t in ONTONOTES_TYPES for p in "BI"]
-ONTONOTES_POS = ["XX", "``", "$", "''", ",", "-LRB-", "-RRB-", ".", ":", "ADD", "AFX", "CC", "CD", "DT", "EX",
-                 "FW", "HYPH", "IN", "JJ", "JJR", "JJS", "LS", "MD", "NFP", "NN", "NNP", "NNPS", "NNS", "PDT",
-                 "POS", "PRP", "PRP$", "RB", "RBR", "RBS", "RP", "SYM", "TO", "UH", "VB", "VBD", "VBG", "VBN",
-                 "VBP", "VBZ", "WDT", "WP", "WP$", "WRB"]
+ONTONOTES_POS = [
+    "XX",
+    "``",
+    "$",
+    "''",
+    ",",
+    "-LRB-",
+    "-RRB-",
+    ".",
+    ":",
+    "ADD",
+    "AFX",
+    "CC",
+    "CD",
+    "DT",
+    "EX",
+    "FW",
+    "HYPH",
+    "IN",
+    "JJ",
+    "JJR",
+    "JJS",
+    "LS",
+    "MD",
+    "NFP",
+    "NN",
+    "NNP",
+    "NNPS",
+    "NNS",
+    "PDT",
+    "POS",
+    "PRP",
+    "PRP$",
+    "RB",
+    "RBR",
+    "RBS",
+    "RP",
+    "SYM",
+    "TO",
+    "UH",
+    "VB",
+    "VBD",
+    "VBG",
+    "VBN",
+    "VBP",
+    "VBZ",
+    "WDT",
+    "WP",
+    "WP$",
+    "WRB",
+]
 
 
 def few_nerd_features(fine_names=FEW_NERD_FINE) -> Features:
-    return Features({
-        "id": Value("string"),
-        "tokens": Sequence(Value("string")),
-        "ner_tags": Sequence(ClassLabel(names=FEW_NERD_COARSE)),
-        "fine_ner_tags": Sequence(ClassLabel(names=list(fine_names))),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "tokens": Sequence(Value("string")),
+            "ner_tags": Sequence(ClassLabel(names=FEW_NERD_COARSE)),
+            "fine_ner_tags": Sequence(ClassLabel(names=list(fine_names))),
+        }
+    )
 
 
 def ontonotes_features(tag_names=ONTONOTES_TAGS) -> Features:
-    return Features({
-        "document_id": Value("string"),
-        "sentences": [{
-            "part_id": Value("int32"),
-            "words": Sequence(Value("string")),
-            "pos_tags": Sequence(ClassLabel(names=ONTONOTES_POS)),
-            "parse_tree": Value("string"),
-            "predicate_lemmas": Sequence(Value("string")),
-            "predicate_framenet_ids": Sequence(Value("string")),
-            "word_senses": Sequence(Value("float32")),
-            "speaker": Value("string"),
-            "named_entities": Sequence(ClassLabel(names=list(tag_names))),
-            "srl_frames": [{"verb": Value("string"), "frames": Sequence(Value("string"))}],
-            "coref_spans": Sequence(Sequence(Value("int32"), length=3)),
-        }],
-    })
+    return Features(
+        {
+            "document_id": Value("string"),
+            "sentences": [
+                {
+                    "part_id": Value("int32"),
+                    "words": Sequence(Value("string")),
+                    "pos_tags": Sequence(ClassLabel(names=ONTONOTES_POS)),
+                    "parse_tree": Value("string"),
+                    "predicate_lemmas": Sequence(Value("string")),
+                    "predicate_framenet_ids": Sequence(Value("string")),
+                    "word_senses": Sequence(Value("float32")),
+                    "speaker": Value("string"),
+                    "named_entities": Sequence(ClassLabel(names=list(tag_names))),
+                    "srl_frames": [{"verb": Value("string"), "frames": Sequence(Value("string"))}],
+                    "coref_spans": Sequence(Sequence(Value("int32"), length=3)),
+                }
+            ],
+        }
+    )
 
 
 FEW_NERD_GOLD = [
-    (["Barack", "Obama", "visited", "New", "York", "."],
-     [Span(0, 2, "person-politician"), Span(3, 5, "location-GPE")]),
-    (["Le", "Monde", "and", "Zoë", "in", "東京"],
-     [Span(0, 2, "organization-media/newspaper"), Span(3, 4, "person-actor"), Span(5, 6, "location-GPE")]),
+    (["Barack", "Obama", "visited", "New", "York", "."], [Span(0, 2, "person-politician"), Span(3, 5, "location-GPE")]),
+    (
+        ["Le", "Monde", "and", "Zoë", "in", "東京"],
+        [Span(0, 2, "organization-media/newspaper"), Span(3, 4, "person-actor"), Span(5, 6, "location-GPE")],
+    ),
     (["nothing", "here"], []),
     (["Paris", "Texas", "won"], [Span(0, 2, "art-film")]),
 ]
@@ -94,11 +175,16 @@ def few_nerd_rows(gold, names):
 
 
 ONTO_DOCS = [
-    ("bc/cctv/00/cctv_0001", [
-        (["John", "Smith", "visited", "New", "York"], [Span(0, 2, "PERSON"), Span(3, 5, "GPE")]),
-        (["China", "Japan", "signed", "2", "deals", "today"],
-         [Span(0, 1, "GPE"), Span(1, 2, "GPE"), Span(3, 4, "CARDINAL"), Span(5, 6, "DATE")]),
-    ]),
+    (
+        "bc/cctv/00/cctv_0001",
+        [
+            (["John", "Smith", "visited", "New", "York"], [Span(0, 2, "PERSON"), Span(3, 5, "GPE")]),
+            (
+                ["China", "Japan", "signed", "2", "deals", "today"],
+                [Span(0, 1, "GPE"), Span(1, 2, "GPE"), Span(3, 4, "CARDINAL"), Span(5, 6, "DATE")],
+            ),
+        ],
+    ),
     ("pt/nt/40/nt_4001", [(["In", "the", "beginning"], []), (["God", "said"], [])]),
     ("nw/wsj/00/wsj_0001", [(["no", "entity"], []), (["The", "World", "Bank"], [Span(0, 3, "ORG")])]),
 ]
@@ -106,16 +192,27 @@ ONTO_DOCS = [
 
 def ontonotes_sentence(words, spans, ids):
     n = len(words)
-    return {"part_id": 0, "words": words, "pos_tags": [24] * n, "parse_tree": "(TOP)",
-            "predicate_lemmas": [None] * n, "predicate_framenet_ids": [None] * n,
-            "word_senses": [None] * n, "speaker": "", "srl_frames": [], "coref_spans": [],
-            "named_entities": [ids[t] for t in spans_to_tags(n, spans, "bio")]}
+    return {
+        "part_id": 0,
+        "words": words,
+        "pos_tags": [24] * n,
+        "parse_tree": "(TOP)",
+        "predicate_lemmas": [None] * n,
+        "predicate_framenet_ids": [None] * n,
+        "word_senses": [None] * n,
+        "speaker": "",
+        "srl_frames": [],
+        "coref_spans": [],
+        "named_entities": [ids[t] for t in spans_to_tags(n, spans, "bio")],
+    }
 
 
 def ontonotes_rows(docs, names):
     ids = {name: i for i, name in enumerate(names)}
-    return {"document_id": [d for d, _ in docs],
-            "sentences": [[ontonotes_sentence(w, s, ids) for w, s in sentences] for _, sentences in docs]}
+    return {
+        "document_id": [d for d, _ in docs],
+        "sentences": [[ontonotes_sentence(w, s, ids) for w, s in sentences] for _, sentences in docs],
+    }
 
 
 def expected(gold):
@@ -157,8 +254,7 @@ LAYOUTS = ["save_to_disk", "save_to_disk_per_split", "hub_parquet_export", "flat
 def few_nerd_splits(names=FEW_NERD_FINE, gold=FEW_NERD_GOLD):
     features = few_nerd_features(names)
     # each split differs (rotated) so that reading the wrong split would show
-    return {hub: Dataset.from_dict(few_nerd_rows(gold[k:] + gold[:k], names), features=features)
-            for k, hub in enumerate(SPLITS.values())}
+    return {hub: Dataset.from_dict(few_nerd_rows(gold[k:] + gold[:k], names), features=features) for k, hub in enumerate(SPLITS.values())}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -228,8 +324,7 @@ def test_ontonotes_broken_bio_and_empty_sentence_are_counted(tmp_path):
     broken = ontonotes_sentence(["a", "b", "c"], [], ids)
     broken["named_entities"] = [ids["O"], ids["I-ORG"], ids["I-ORG"]]
     empty = ontonotes_sentence([], [], ids)
-    dataset = Dataset.from_dict({"document_id": ["nw/x"], "sentences": [[broken, empty]]},
-                                features=ontonotes_features())
+    dataset = Dataset.from_dict({"document_id": ["nw/x"], "sentences": [[broken, empty]]}, features=ontonotes_features())
     source = store(tmp_path, {"train": dataset}, "save_to_disk", "")
     report = ReadReport()
     (sentence,) = read_hub(source, "ontonotes", "train", report)
@@ -284,12 +379,14 @@ OFFLINE_SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("name, schema, config", [("DFKI-SLT/few-nerd", "few-nerd", "supervised"),
-                                                  ("conll2012_ontonotesv5", "ontonotes", "english_v4")])
+@pytest.mark.parametrize(
+    "name, schema, config", [("DFKI-SLT/few-nerd", "few-nerd", "supervised"), ("conll2012_ontonotesv5", "ontonotes", "english_v4")]
+)
 def test_offline_hub_name_gives_a_fast_clear_error(tmp_path, name, schema, config):
     env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", HF_HOME=str(tmp_path / "hf"))
-    done = subprocess.run([sys.executable, "-c", OFFLINE_SCRIPT, name, schema], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", OFFLINE_SCRIPT, name, schema], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 3, done.stderr
     first, message = done.stdout.split("\n", 1)
     assert first == "GencnerError read_hub True"  # raised by read_hub itself, no chained traceback

@@ -12,8 +12,7 @@ from gencner.errors import DataError, GencnerError
 
 SENTENCES = [
     # multi-word entity and adjacent entities of two types
-    Sentence(("New", "York", "Times", "reporter", "Ann", "Lee"),
-             (Span(0, 3, "ORG"), Span(4, 6, "PERSON"))),
+    Sentence(("New", "York", "Times", "reporter", "Ann", "Lee"), (Span(0, 3, "ORG"), Span(4, 6, "PERSON"))),
     # adjacent entities of one type
     Sentence(("Paris", "London", "Berlin"), (Span(0, 1, "GPE"), Span(1, 2, "GPE"), Span(2, 3, "GPE"))),
     # no entity
@@ -59,11 +58,13 @@ def test_task_id_is_written_on_request_and_read_back(tmp_path):
 
 
 def test_mention_form_gives_the_end_from_the_mention(tmp_path):
-    path = _write_lines(tmp_path / "dev.jsonl", [
-        json.dumps({"text": "the New York Times said", "ent_dct": {"ORG": [[1, "New York Times"]]},
-                    "extra": [1, 2]}),
-        json.dumps({"text": "Ann met Bob", "ent_dct": {"PER": [[0, "Ann"], [2, 3]]}}),
-    ])
+    path = _write_lines(
+        tmp_path / "dev.jsonl",
+        [
+            json.dumps({"text": "the New York Times said", "ent_dct": {"ORG": [[1, "New York Times"]]}, "extra": [1, 2]}),
+            json.dumps({"text": "Ann met Bob", "ent_dct": {"PER": [[0, "Ann"], [2, 3]]}}),
+        ],
+    )
     read = read_spankl(path, "dev", ReadReport())
     assert read[0].spans == (Span(1, 4, "ORG"),)
     assert read[1].spans == (Span(0, 1, "PER"), Span(2, 3, "PER"))
@@ -106,9 +107,12 @@ def test_malformed_line_names_file_and_line(tmp_path, bad_line, problem):
 
 
 def test_duplicate_spans_are_removed_and_counted(tmp_path):
-    path = _write_lines(tmp_path / "train.jsonl", [
-        json.dumps({"text": "Ann Lee", "ent_dct": {"PER": [[0, 2], [0, "Ann Lee"], [0, 1]]}}),
-    ])
+    path = _write_lines(
+        tmp_path / "train.jsonl",
+        [
+            json.dumps({"text": "Ann Lee", "ent_dct": {"PER": [[0, 2], [0, "Ann Lee"], [0, 1]]}}),
+        ],
+    )
     report = ReadReport()
     (sentence,) = read_spankl(path, "train", report)
     assert sentence.spans == (Span(0, 1, "PER"), Span(0, 2, "PER"))
@@ -117,11 +121,14 @@ def test_duplicate_spans_are_removed_and_counted(tmp_path):
 
 
 def test_empty_sentence_is_dropped_counted_and_indices_stay_contiguous(tmp_path):
-    path = _write_lines(tmp_path / "train.jsonl", [
-        GOOD,
-        json.dumps({"text": "", "ent_dct": {}}),
-        json.dumps({"text": "x y", "ent_dct": {"T": [[1, 2]]}}),
-    ])
+    path = _write_lines(
+        tmp_path / "train.jsonl",
+        [
+            GOOD,
+            json.dumps({"text": "", "ent_dct": {}}),
+            json.dumps({"text": "x y", "ent_dct": {"T": [[1, 2]]}}),
+        ],
+    )
     report = ReadReport()
     read = read_spankl(path, "train", report)
     assert [s.tokens for s in read] == [("a", "b", "c"), ("x", "y")]

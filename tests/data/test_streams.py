@@ -19,16 +19,27 @@ from gencner.errors import DataError
 
 SETTINGS = ("split-all", "filter-filter", "split-filter", "filter-all", "non-cl", "offline")
 CL_SETTINGS = ("split-all", "filter-filter", "split-filter", "filter-all")
-TEST_SETS = {"split-all": ["all"], "filter-filter": ["filter"], "split-filter": ["filter"],
-             "filter-all": ["all"], "non-cl": ["all"], "offline": ["all"]}
+TEST_SETS = {
+    "split-all": ["all"],
+    "filter-filter": ["filter"],
+    "split-filter": ["filter"],
+    "filter-all": ["all"],
+    "non-cl": ["all"],
+    "offline": ["all"],
+}
 SYNTHETIC_TYPES = ("ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP")
 
 # 604 = 6 * 100 + 4 and 123 = 6 * 20 + 3: the last Split chunk takes a non-empty remainder.
 N_TRAIN, N_DEV, N_TEST = 604, 123, 120
 SMALL = [f"dataset.synthetic.train={N_TRAIN}", f"dataset.synthetic.dev={N_DEV}", f"dataset.synthetic.test={N_TEST}"]
 
-HAND = ["dataset=conll", "dataset.name=hand", "dataset.tasks=[[A],[B,C],[D]]", "dataset.task_names=[a,bc,d]",
-        "dataset.permutations=[[0,1,2],[2,0,1],[1,2,0]]"]
+HAND = [
+    "dataset=conll",
+    "dataset.name=hand",
+    "dataset.tasks=[[A],[B,C],[D]]",
+    "dataset.task_names=[a,bc,d]",
+    "dataset.permutations=[[0,1,2],[2,0,1],[1,2,0]]",
+]
 HAND_TASKS = (("A",), ("B", "C"), ("D",))
 
 
@@ -56,7 +67,7 @@ def synthetic():
     return load_corpus(load_config(SMALL).dataset)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def config(*overrides: str):
     # Composing a config takes a fifth of a second; the streams below only vary the permutation.
     return load_config(list(overrides))
@@ -104,7 +115,7 @@ def assert_gold_invariants(stream, corpus, setting, labels_are_seen=None):
                 assert s.tokens == split[s.idx].tokens
                 assert s.spans == split[s.idx].restrict(step.label_types).spans
         assert sorted(step.tests) == sorted(TEST_SETS[setting])
-        for name, sentences in step.tests.items():
+        for sentences in step.tests.values():
             assert gold_types(sentences) <= set(seen)
             assert not gold_types(sentences) & future
             for s in sentences:
@@ -114,6 +125,7 @@ def assert_gold_invariants(stream, corpus, setting, labels_are_seen=None):
 
 
 # -- every setting, every permutation: no future gold, test gold = corpus gold on seen types --------------
+
 
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_synthetic_streams_keep_gold_to_label_and_seen_types_in_every_permutation(synthetic, setting):
@@ -157,11 +169,12 @@ def test_test_all_is_the_whole_test_set_after_every_step(synthetic, setting):
 
 # -- Split (§2.1) ---------------------------------------------------------------------------------------
 
+
 def seeded_chunks(n: int, n_tasks: int, seed: int) -> list[list[int]]:
     order = list(range(n))
     random.Random(seed).shuffle(order)
     size = n // n_tasks
-    return [order[i * size:(i + 1) * size] for i in range(n_tasks - 1)] + [order[(n_tasks - 1) * size:]]
+    return [order[i * size : (i + 1) * size] for i in range(n_tasks - 1)] + [order[(n_tasks - 1) * size :]]
 
 
 def train_by_task(stream) -> dict[int, set[int]]:
@@ -191,8 +204,7 @@ def test_split_allocation_is_spankl_seeded_shuffle_cut_into_chunks(synthetic):
         assert split_allocation(synthetic.train, 6, seed) == seeded_chunks(N_TRAIN, 6, seed)
         stream = synthetic_stream(synthetic, "split-all", 2, f"dataset.split_seed={seed}")
         assert train_by_task(stream) == {i: set(c) for i, c in enumerate(seeded_chunks(N_TRAIN, 6, seed))}
-        assert {step.task: idx_set(step.dev) for step in stream.steps} == {
-            i: set(c) for i, c in enumerate(seeded_chunks(N_DEV, 6, seed))}
+        assert {step.task: idx_set(step.dev) for step in stream.steps} == {i: set(c) for i, c in enumerate(seeded_chunks(N_DEV, 6, seed))}
 
 
 def test_split_is_identical_for_the_same_seed_and_differs_for_another(synthetic):
@@ -272,8 +284,7 @@ def test_task_ids_of_task_files_override_the_seeded_split(tmp_path):
     assert train_by_task(stream) != {k: set(c) for k, c in enumerate(seeded_chunks(11, 3, 1))}
     assert {s.task: idx_set(s.dev) for s in stream.steps} == {0: {2, 4}, 1: {3}, 2: {0, 1}}
     # the permutation still only reorders them
-    permuted = stream_from_config(load_config([*HAND, "dataset.format=spankl", f"dataset.path={tmp_path}",
-                                               "permutation=2"]), corpus)
+    permuted = stream_from_config(load_config([*HAND, "dataset.format=spankl", f"dataset.path={tmp_path}", "permutation=2"]), corpus)
     assert train_by_task(permuted) == expected
 
 
@@ -305,6 +316,7 @@ def test_out_of_range_task_id_is_a_data_error(tmp_path, bad):
 
 
 # -- Filter (§2.2) --------------------------------------------------------------------------------------
+
 
 def holding(sentences, types) -> set[int]:
     return {s.idx for s in sentences if s.has_type(types)}
@@ -363,6 +375,7 @@ def test_split_filter_trains_like_split_all(synthetic):
 
 # -- Non-CL and offline (§2.3) --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("permutation", [0, 2])
 def test_non_cl_step_k_trains_on_tasks_one_to_k_with_all_seen_gold(synthetic, permutation):
     split = synthetic_stream(synthetic, "split-all", permutation)
@@ -386,13 +399,12 @@ def test_non_cl_step_k_trains_on_tasks_one_to_k_with_all_seen_gold(synthetic, pe
 def test_non_cl_of_hand_made_corpus_grows_by_chunks():
     chunks = seeded_chunks(11, 3, 1)
     stream = hand_stream("non-cl", 1)  # D, A, B+C
-    assert [idx_set(s.train) for s in stream.steps] == [
-        set(chunks[2]), set(chunks[2] + chunks[0]), set(range(11))]
+    assert [idx_set(s.train) for s in stream.steps] == [set(chunks[2]), set(chunks[2] + chunks[0]), set(range(11))]
     assert stream.steps[1].label_types == ("D", "A")
 
 
 def test_cumulative_upper_bound_of_filter_filter_is_the_union_of_filter_sets(synthetic):
-    stream = synthetic_stream(synthetic, "filter-filter", 0, cumulative=True)
+    stream = synthetic_stream(synthetic, "filter-filter", 0, "setting.cumulative=true")
     for step in stream.steps:
         assert step.label_types == step.seen_types
         assert idx_set(step.train) == holding(synthetic.train, step.seen_types)
@@ -420,6 +432,7 @@ def test_offline_of_hand_made_corpus_removes_only_out_of_task_types():
 
 
 # -- building blocks --------------------------------------------------------------------------------------
+
 
 def test_allocate_dispatches_and_rejects_unknown_allocations():
     sentences = hand_corpus().train

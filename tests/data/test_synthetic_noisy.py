@@ -26,8 +26,10 @@ SLACK_MENTIONS = 8
 
 
 def corpus_hash(splits) -> str:
-    payload = [[split, [[list(s.tokens), [[sp.start, sp.end, sp.type] for sp in s.spans], s.origin] for s in splits[split]]]
-               for split in ("train", "dev", "test")]
+    payload = [
+        [split, [[list(s.tokens), [[sp.start, sp.end, sp.type] for sp in s.spans], s.origin] for s in splits[split]]]
+        for split in ("train", "dev", "test")
+    ]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -87,11 +89,14 @@ def test_larger_dev_sets_give_larger_split_steps():
     assert [len(step.dev) for step in stream_from_config(cfg).steps] == [200] * 6
 
 
-@pytest.mark.parametrize("override, fragment", [
-    ("dataset.synthetic.ambiguous_fraction=1.5", "dataset.synthetic.ambiguous_fraction=1.5 must lie in [0, 1]"),
-    ("dataset.synthetic.ambiguous_fraction=-0.1", "dataset.synthetic.ambiguous_fraction=-0.1 must lie in [0, 1]"),
-    ("dataset.synthetic.pretrain_sentences=-1", "dataset.synthetic.pretrain_sentences=-1 must be ≥ 0"),
-])
+@pytest.mark.parametrize(
+    "override, fragment",
+    [
+        ("dataset.synthetic.ambiguous_fraction=1.5", "dataset.synthetic.ambiguous_fraction=1.5 must lie in [0, 1]"),
+        ("dataset.synthetic.ambiguous_fraction=-0.1", "dataset.synthetic.ambiguous_fraction=-0.1 must lie in [0, 1]"),
+        ("dataset.synthetic.pretrain_sentences=-1", "dataset.synthetic.pretrain_sentences=-1 must be ≥ 0"),
+    ],
+)
 def test_bad_values_are_one_line_config_errors(override, fragment):
     with pytest.raises(ConfigError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
         load_config([override])

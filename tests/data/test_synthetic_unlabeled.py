@@ -11,10 +11,10 @@ import pytest
 from gencner.config import load_config
 from gencner.data import synthetic_lexicon as lex
 from gencner.data.corpus import load_corpus
+from gencner.data.pretraining_text import pretraining_text
 from gencner.data.synthetic import generate_synthetic
 from gencner.data.synthetic_unlabeled import generate_unlabeled
 from gencner.errors import GencnerError
-from gencner.model.pretraining import pretraining_text
 
 # sha256 of the default training sentences' tokens, computed before pretrain_sentences existed: the
 # text today's denoising pretraining (and its tokenizer) is trained on.

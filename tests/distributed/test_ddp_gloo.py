@@ -10,14 +10,15 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from gencner.cl.module import StepModule
 from gencner.config import load_config
-from gencner.data.datamodule import StepDataModule
+from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
-from gencner.model.evaluation import score
-from gencner.model.factory import build_model
-from gencner.model.inference import predict_sentences
-from gencner.model.io import load_model, save_model
+from gencner.families.pointer.datamodule import StepDataModule
+from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.inference import predict_sentences
+from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.module import StepModule
+from gencner.metrics.scoring import score
 
 TYPES = ["ORG", "PERSON", "GPE"]
 SMALL = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400", "model.denoise_epochs=0"]
@@ -48,8 +49,11 @@ def _worker(rank: int, world: int, init_file: str, model_dir: str, out_dir: str)
         model = load_model(model_dir)
         sents = sentences()
         predictions, report = predict_sentences(model, sents, batch_size=4, flat=True)
-        result = {"spans": [[(t.span, round(t.confidence, 6)) for t in p] for p in predictions],
-                  "report": report.to_dict(), "score": score(predictions, sents, TYPES)}
+        result = {
+            "spans": [[(t.span, round(t.confidence, 6)) for t in p] for p in predictions],
+            "report": report.to_dict(),
+            "score": score(predictions, sents, TYPES),
+        }
         with open(os.path.join(out_dir, f"rank{rank}.pkl"), "wb") as handle:
             pickle.dump(result, handle)
     finally:
@@ -59,8 +63,11 @@ def _worker(rank: int, world: int, init_file: str, model_dir: str, out_dir: str)
 def test_two_processes_decode_and_score_like_one(saved_model, tmp_path):
     torch.set_num_threads(1)
     single_preds, single_report = predict_sentences(load_model(saved_model), sentences(), batch_size=4, flat=True)
-    single = {"spans": [[(t.span, round(t.confidence, 6)) for t in p] for p in single_preds],
-              "report": single_report.to_dict(), "score": score(single_preds, sentences(), TYPES)}
+    single = {
+        "spans": [[(t.span, round(t.confidence, 6)) for t in p] for p in single_preds],
+        "report": single_report.to_dict(),
+        "score": score(single_preds, sentences(), TYPES),
+    }
     assert sum(map(len, single["spans"])) > 0  # something to compare
     mp.spawn(_worker, args=(2, str(tmp_path / "init"), str(saved_model), str(tmp_path)), nprocs=2, join=True)
     for rank in (0, 1):
@@ -78,9 +85,16 @@ def _validation_score(model_dir, strategy, devices):
     model = load_model(model_dir)
     sents = sentences()
     dm = StepDataModule(model, [], sents, batch_size=4, eval_batch_size=4, seed=1)
-    module = StepModule(model, {"lr": 1e-3, "weight_decay": 0.0, "warmup_ratio": 0.1}, [(t, (t,)) for t in TYPES])
-    trainer = L.Trainer(accelerator="cpu", devices=devices, strategy=strategy, logger=False, enable_progress_bar=False,
-                        enable_model_summary=False, use_distributed_sampler=False)
+    module = StepModule(model, TrainerConfig(lr=1e-3, weight_decay=0.0, warmup_ratio=0.1), MethodConfig(), [(t, (t,)) for t in TYPES])
+    trainer = L.Trainer(
+        accelerator="cpu",
+        devices=devices,
+        strategy=strategy,
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        use_distributed_sampler=False,
+    )
     return trainer.validate(module, dm, verbose=False)[0]
 
 

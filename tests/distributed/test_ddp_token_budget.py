@@ -7,19 +7,35 @@ import os
 import lightning as L
 import torch
 
-from gencner.cl.module import StepModule
 from gencner.cl.pseudo import merged_example
 from gencner.config import load_config
-from gencner.data.datamodule import StepDataModule
+from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
-from gencner.model.factory import build_model
+from gencner.families.pointer.datamodule import StepDataModule
+from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.module import StepModule
 from gencner.trainer import make_trainer
 
 TYPES = ["ORG", "PERSON", "GPE"]
-SMALL = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400", "model.denoise_epochs=0",
-         "model.encoder_layers=1", "model.decoder_layers=1"]
-TRAINER = ["trainer=cpu", "trainer.strategy=ddp_spawn", "trainer.devices=2", "trainer.max_epochs=2", "trainer.token_budget=240",
-           "trainer.progress=false", "trainer.deterministic=false", "logger=none"]
+SMALL = [
+    "model.d_model=32",
+    "model.ffn_dim=64",
+    "model.attention_heads=2",
+    "model.vocab_size=400",
+    "model.denoise_epochs=0",
+    "model.encoder_layers=1",
+    "model.decoder_layers=1",
+]
+TRAINER = [
+    "trainer=cpu",
+    "trainer.strategy=ddp_spawn",
+    "trainer.devices=2",
+    "trainer.max_epochs=2",
+    "trainer.token_budget=240",
+    "trainer.progress=false",
+    "trainer.deterministic=false",
+    "logger=none",
+]
 
 
 class Positions(L.Callback):
@@ -41,9 +57,16 @@ def test_token_budget_batches_under_ddp_are_equal_per_rank_and_cover_each_senten
     train = [s.restrict(TYPES) for s in corpus["train"]]
     model = build_model(cfg.model, [w for s in train for w in s.tokens], {}, seed=0)
     model.add_types(TYPES)
-    dm = StepDataModule(model, [merged_example(s, (), "sorted") for s in train], [s.restrict(TYPES) for s in corpus["dev"]],
-                        cfg.trainer.batch_size, 8, seed=1, token_budget=cfg.trainer.token_budget)
-    module = StepModule(model, {"lr": 1e-3, "weight_decay": 0.0, "warmup_ratio": 0.1}, [(t, (t,)) for t in TYPES])
+    dm = StepDataModule(
+        model,
+        [merged_example(s, (), "sorted") for s in train],
+        [s.restrict(TYPES) for s in corpus["dev"]],
+        cfg.trainer.batch_size,
+        8,
+        seed=1,
+        token_budget=cfg.trainer.token_budget,
+    )
+    module = StepModule(model, TrainerConfig(lr=1e-3, weight_decay=0.0, warmup_ratio=0.1), MethodConfig(), [(t, (t,)) for t in TYPES])
     make_trainer(cfg.trainer, tmp_path, [Positions(str(tmp_path))], []).fit(module, dm)
     for epoch in (0, 1):
         ranks = []

@@ -17,7 +17,6 @@ from gencner.metrics import (
     matrix_row,
     mean_backward_interference,
     mean_forgetting,
-    mean_std,
     micro_f1_pooled,
 )
 
@@ -106,7 +105,7 @@ def test_learning_accuracy_is_the_running_mean_of_the_diagonal():
 def test_macro_f1_is_learning_accuracy_minus_the_mean_drop_since_learning(seed):
     rng = np.random.default_rng(seed)
     matrix = [list(rng.uniform(0, 1, k + 1)) for k in range(6)]
-    for k, (macro, learned) in enumerate(zip(macro_f1(matrix), learning_accuracy(matrix))):
+    for k, (macro, learned) in enumerate(zip(macro_f1(matrix), learning_accuracy(matrix), strict=True)):
         drop = np.mean([matrix[j][j] - matrix[k][j] for j in range(k + 1)])
         assert macro == pytest.approx(learned - drop)
 
@@ -114,18 +113,6 @@ def test_macro_f1_is_learning_accuracy_minus_the_mean_drop_since_learning(seed):
 def test_gap_uses_common_prefix():
     assert gap([90.0, 88.0, 87.0], [90.0, 85.5]) == pytest.approx([0.0, 2.5])
     assert gap([], [1.0]) == []
-
-
-def test_mean_std_population_std_and_common_steps():
-    runs = [[1.0, 2.0, 3.0], [3.0, 4.0], [2.0, 6.0, 9.0, 9.0]]
-    means, stds = mean_std(runs)
-    assert means == pytest.approx([2.0, 4.0])
-    # population std (ddof = 0): sqrt(((1−2)² + (3−2)² + 0) / 3), sqrt((4 + 0 + 4) / 3)
-    assert stds == pytest.approx([np.sqrt(2 / 3), np.sqrt(8 / 3)])
-    assert mean_std([[5.0, 6.0]]) == ([5.0, 6.0], [0.0, 0.0])
-    assert mean_std([[1.0], []]) == ([], [])
-    with pytest.raises(ValueError):
-        mean_std([])
 
 
 def test_matrix_row_and_pooled_micro_from_counts():

@@ -166,6 +166,4 @@ def test_agrees_with_seqeval_default_mode(seed):
             continue
         theirs = report[type_]
         assert mine["gold"] == theirs["support"]
-        assert (mine["precision"], mine["recall"], mine["f1"]) == pytest.approx(
-            (theirs["precision"], theirs["recall"], theirs["f1-score"])
-        )
+        assert (mine["precision"], mine["recall"], mine["f1"]) == pytest.approx((theirs["precision"], theirs["recall"], theirs["f1-score"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from reliability_support import train_in_process
 
 

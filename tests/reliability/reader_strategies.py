@@ -13,8 +13,7 @@ from gencner.data.schema import ReadReport, Sentence, Span
 COMBINING = ["\u0301", "\u0308", "\u0327", "\u20dd", "e\u0301", "\u1100\u1161"]
 RIGHT_TO_LEFT = ["\u05d0", "\u05e9\u05dc\u05d5\u05dd", "\u0628", "\u0627\u0644", "\u200f", "\u202e", "\u061c"]
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
-EMOJI = ["\U0001f600", "\U0001f469\u200d\U0001f469\u200d\U0001f467", "\U0001f1eb\U0001f1f7", "\U0001f44d\U0001f3fd",
-         "\u2764\ufe0f"]
+EMOJI = ["\U0001f600", "\U0001f469\u200d\U0001f469\u200d\U0001f467", "\U0001f1eb\U0001f1f7", "\U0001f44d\U0001f3fd", "\u2764\ufe0f"]
 CONTROL = [chr(c) for c in [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85]] + ["\u2028", "\u2029"]
 ORDINARY = ["a", "Z", "\u00e9", "\u6771", "-", ".", "(", "'", "0"]
 ODD = COMBINING + RIGHT_TO_LEFT + ZERO_WIDTH + EMOJI + CONTROL
@@ -42,8 +41,13 @@ TYPE_NAMES = ["PER", "ORG", "GPE", "location-GPE", "art/film", "\u4eba\u540d", "
 
 def fuzz(examples: int):
     """Bounded and reproducible: the same examples on every run and machine (no example database)."""
-    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def check_sentences(sentences: list[Sentence], report: ReadReport, split: str) -> None:
@@ -60,8 +64,7 @@ def check_sentences(sentences: list[Sentence], report: ReadReport, split: str) -
 def flat_sentences(draw, word) -> Sentence:
     """Words with non-overlapping spans laid out left to right (gaps of 0-2 words between them)."""
     spans, position = [], 0
-    for gap, width, kind in draw(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3),
-                                                    st.sampled_from(TYPE_NAMES)), max_size=4)):
+    for gap, width, kind in draw(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3), st.sampled_from(TYPE_NAMES)), max_size=4)):
         position += gap
         spans.append(Span(position, position + width, kind))
         position += width

@@ -29,8 +29,7 @@ THREE_TASKS = [
 ]
 # Four epochs at a high rate: each step trains for about a second (long enough to be interrupted in the
 # middle) and the last step scores above zero, so that equal matrices are not equal by being all zeros.
-TRAIN = [*TINY, *SMALL_DATA, *THREE_TASKS, "trainer.max_epochs=4", "trainer.lr=1e-2", "logger=none",
-         "trainer.progress=false", "name=run"]
+TRAIN = [*TINY, *SMALL_DATA, *THREE_TASKS, "trainer.max_epochs=4", "trainer.lr=1e-2", "logger=none", "trainer.progress=false", "name=run"]
 
 
 def cli_env() -> dict:
@@ -40,8 +39,7 @@ def cli_env() -> dict:
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(GENCNER), *args], capture_output=True, text=True, env=cli_env(), cwd=cwd,
-                          timeout=timeout)
+    return subprocess.run([str(GENCNER), *args], capture_output=True, text=True, env=cli_env(), cwd=cwd, timeout=timeout)
 
 
 def wait_for(path: Path, process: subprocess.Popen, timeout: float, log: Path | None = None) -> None:
@@ -77,8 +75,7 @@ def scored_counts(results: dict) -> dict:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary files and folders of gencner.atomic (".name.XXXX.tmp", ".name.old") under `folder`."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".*")
-                  if p.name.endswith((".tmp", ".old")))
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".*") if p.name.endswith((".tmp", ".old")))
 
 
 def assert_one_line_error(code: int, stdout: str, stderr: str, command: str, fragments: list[str]) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from reliability_support import assert_one_line_error, run_cli
 
 from gencner.config.schema import TrainerConfig
-from reliability_support import assert_one_line_error, run_cli
 
 TRAINER_KEYS = ", ".join(sorted(f.name for f in dataclasses.fields(TrainerConfig)))
 
@@ -18,20 +18,28 @@ CASES = [
     (["stream", "trainer.learning_rate=1"], ["unknown key 'trainer.learning_rate'", f"valid keys under trainer: {TRAINER_KEYS}"]),
     (["train", "seed=abc"], ["bad value for 'seed'", "Value 'abc'", "Integer"]),
     (["stream", "dataset=imdb"], ["unknown dataset 'imdb'", "valid choices: conll, few-nerd, ontonotes, synthetic, synthetic-noisy"]),
-    (["train", "setting=split-al"], ["unknown setting 'split-al'",
-                                     "valid choices: filter-all, filter-filter, non-cl, offline, split-all, split-filter"]),
-    (["experiment", "method=ewc"], ["unknown method 'ewc'", "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, kd-only, pseudo-only"]),
+    (
+        ["train", "setting=split-al"],
+        ["unknown setting 'split-al'", "valid choices: filter-all, filter-filter, non-cl, offline, split-all, split-filter"],
+    ),
+    (
+        ["experiment", "method=ewc"],
+        ["unknown method 'ewc'", "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, kd-only, pseudo-only"],
+    ),
     (["train", "permutation=7"], ["permutation=7 is out of range", "permutations 0..5"]),
-    (["stream", "dataset.permutations=[[0,1,9,3,4,5]]"], ["dataset.permutations[0]=[0, 1, 9, 3, 4, 5]",
-                                                          "not an order of the 6 tasks (0..5)"]),
+    (
+        ["stream", "dataset.permutations=[[0,1,9,3,4,5]]"],
+        ["dataset.permutations[0]=[0, 1, 9, 3, 4, 5]", "not an order of the 6 tasks (0..5)"],
+    ),
     (["experiment", "--perms", "9"], ["--perms 9 is out of range", "permutations 0..5"]),
-    (["stream", "--conf", "/nonexistent/conf"], ["--conf /nonexistent/conf: no config.yaml in that folder"]),
+    (["stream", "--conf", "/nonexistent/conf"], ["--conf /nonexistent/conf: no such folder"]),
 ]
 MISSING_FILES = [
-    (["dataset=conll", "dataset.format=spankl", "dataset.path={missing}", "dataset.tasks=[[A]]"],
-     ["dataset.train: {missing}/train.jsonl does not exist", "set dataset.train= or dataset.path="]),
-    (["dataset=ontonotes", "dataset.format=conll2012", "dataset.path={missing}"],
-     ["dataset.train: {missing}/train does not exist"]),
+    (
+        ["dataset=conll", "dataset.format=spankl", "dataset.path={missing}", "dataset.tasks=[[A]]"],
+        ["dataset.train: {missing}/train.jsonl does not exist", "set dataset.train= or dataset.path="],
+    ),
+    (["dataset=ontonotes", "dataset.format=conll2012", "dataset.path={missing}"], ["dataset.train: {missing}/train does not exist"]),
     (["dataset=few-nerd", "dataset.source={missing}/few-nerd"], ["dataset.source={missing}/few-nerd: no such file or folder"]),
 ]
 

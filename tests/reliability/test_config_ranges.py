@@ -8,9 +8,9 @@ output_dir, never a path out of it."""
 from __future__ import annotations
 
 import pytest
+from reliability_support import TINY, assert_one_line_error
 
 from gencner.cli import main
-from reliability_support import TINY, assert_one_line_error
 
 CASES = [
     ("seed=-1", ["seed=-1 must lie in [0, 4294966]", "fit in 32 bits"]),
@@ -32,8 +32,7 @@ CASES = [
 
 @pytest.mark.parametrize("command", ["stream", "train"])
 @pytest.mark.parametrize("override, fragments", CASES, ids=[c[0] for c in CASES])
-def test_a_value_out_of_range_is_one_line_naming_it_and_nothing_is_written(tmp_path, monkeypatch, capsys,
-                                                                         command, override, fragments):
+def test_a_value_out_of_range_is_one_line_naming_it_and_nothing_is_written(tmp_path, monkeypatch, capsys, command, override, fragments):
     monkeypatch.chdir(tmp_path)  # output_dir=runs: a run would write here
     code = main([command, *TINY, "logger=none", override])
     captured = capsys.readouterr()
@@ -52,6 +51,16 @@ def test_experiment_seeds_out_of_range_are_refused_before_anything_runs(tmp_path
 def test_a_plain_name_and_the_edges_of_each_range_are_accepted():
     from gencner.config import load_config
 
-    cfg = load_config([*TINY, "name=a..b", "seed=0", "trainer.warmup_ratio=1", "trainer.token_budget=1",
-                       "model.dropout=0", "model.max_source_tokens=3", "trainer.gradient_clip=0"])
+    cfg = load_config(
+        [
+            *TINY,
+            "name=a..b",
+            "seed=0",
+            "trainer.warmup_ratio=1",
+            "trainer.token_budget=1",
+            "model.dropout=0",
+            "model.max_source_tokens=3",
+            "trainer.gradient_clip=0",
+        ]
+    )
     assert cfg.name == "a..b" and cfg.seed == 0 and cfg.model.max_source_tokens == 3

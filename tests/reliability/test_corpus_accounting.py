@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reader_strategies import TYPE_NAMES, fuzz, words
+from reliability_support import TINY, assert_ends_with_error, run_cli
 
 from gencner.config import load_config
 from gencner.data.corpus import REPAIR_FLAT_OVERLAP, load_corpus
 from gencner.data.readers import DROP_EMPTY, REPAIR_DUPLICATE, write_conll, write_spankl
 from gencner.data.schema import Sentence, Span, entity_counts
 from gencner.errors import ConfigError
-from reader_strategies import TYPE_NAMES, fuzz, words
-from reliability_support import TINY, assert_ends_with_error, run_cli
 
 KNOWN = ("PER", "ORG", "GPE")
 RENAMED = {"X_1": "PER"}  # dataset.type_map: a label renamed into a known type while reading
@@ -33,8 +33,16 @@ def spankl_dataset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
     paths = {split: folder / f"{split}.jsonl" for split in SPLITS}
     configs = {
-        flat: load_config(["dataset=conll", "dataset.format=spankl", *(f"dataset.{s}={p}" for s, p in paths.items()),
-                           "dataset.tasks=[[PER],[ORG,GPE]]", "dataset.type_map={X_1: PER}", f"dataset.flat={flat}"])
+        flat: load_config(
+            [
+                "dataset=conll",
+                "dataset.format=spankl",
+                *(f"dataset.{s}={p}" for s, p in paths.items()),
+                "dataset.tasks=[[PER],[ORG,GPE]]",
+                "dataset.type_map={X_1: PER}",
+                f"dataset.flat={flat}",
+            ]
+        )
         for flat in (True, False)
     }
     return paths, configs
@@ -83,7 +91,7 @@ def test_every_gold_span_is_kept_or_counted(spankl_dataset, flat, splits):
             assert all(span.type in KNOWN for span in kept)
             assert all(span in known for span in kept)
             if flat:
-                assert not any(a.overlaps(b) for i, a in enumerate(kept) for b in kept[i + 1:])
+                assert not any(a.overlaps(b) for i, a in enumerate(kept) for b in kept[i + 1 :])
                 # the repair removes only what overlaps something it keeps
                 assert all(any(s.overlaps(k) for k in kept) for s in known if s not in kept)
             else:
@@ -116,8 +124,12 @@ def no_loc_in_train(folder: Path) -> list[str]:
     """Conll files where LOC never occurs in training: under Filter its task has no sentence."""
     for split, sentences in (("train", TRAIN), ("dev", DEV), ("test", TEST)):
         write_conll(folder / f"{split}.txt", sentences)
-    return ["dataset=conll", *(f"dataset.{s}={folder / (s + '.txt')}" for s in SPLITS),
-            "dataset.tasks=[[PER],[LOC]]", "setting=filter-filter"]
+    return [
+        "dataset=conll",
+        *(f"dataset.{s}={folder / (s + '.txt')}" for s in SPLITS),
+        "dataset.tasks=[[PER],[LOC]]",
+        "setting=filter-filter",
+    ]
 
 
 def test_stream_warns_about_a_task_without_training_sentences(tmp_path):
@@ -132,8 +144,14 @@ def test_stream_warns_about_a_task_without_training_sentences(tmp_path):
 def test_the_runner_names_the_step_without_training_sentences_before_training_any(tmp_path):
     from gencner.runner import Runner
 
-    overrides = [*TINY, *no_loc_in_train(tmp_path), "trainer.max_epochs=1", "logger=none", "trainer.progress=false",
-                 f"output_dir={tmp_path / 'runs'}"]
+    overrides = [
+        *TINY,
+        *no_loc_in_train(tmp_path),
+        "trainer.max_epochs=1",
+        "logger=none",
+        "trainer.progress=false",
+        f"output_dir={tmp_path / 'runs'}",
+    ]
     run_dir = tmp_path / "runs" / "run"
     with pytest.raises(ConfigError) as caught:
         Runner(load_config(overrides), run_dir).run()
@@ -149,8 +167,18 @@ def test_no_training_sentence_at_all_stops_before_the_default_model_is_pretraine
     write_conll(tmp_path / "dev.txt", DEV)
     write_conll(tmp_path / "test.txt", TEST)
     runs = tmp_path / "runs"
-    code = main(["train", "dataset=conll", *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in SPLITS),
-                 "dataset.tasks=[[PER],[LOC]]", "logger=none", "trainer.progress=false", f"output_dir={runs}", "name=run"])
+    code = main(
+        [
+            "train",
+            "dataset=conll",
+            *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in SPLITS),
+            "dataset.tasks=[[PER],[LOC]]",
+            "logger=none",
+            "trainer.progress=false",
+            f"output_dir={runs}",
+            "name=run",
+        ]
+    )
     assert load_config([]).model.denoise_epochs > 0  # the default model, which is pretrained before step 1
     assert_ends_with_error(code, capsys.readouterr().err, "train", ["step 1 (PER) has no training sentence in split-all"])
     assert not (runs / "_pretrained").exists() and not (runs / "run" / "steps").exists()

@@ -12,9 +12,9 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
+from reliability_support import TRAIN, assert_ends_with_error, assert_one_line_error, scored_counts
 
 from gencner.cli import main
-from reliability_support import TRAIN, assert_ends_with_error, assert_one_line_error, scored_counts
 
 
 def cut_short(path: Path) -> None:

@@ -13,12 +13,12 @@ import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, DatasetInfo, Features, Sequence, Value
 from hypothesis import given
 from hypothesis import strategies as st
+from reader_strategies import TYPE_NAMES, check_sentences, flat_sentences, fuzz, merge_adjacent_same_type
 
 from gencner.data.readers import DROP_BIBLE, DROP_EMPTY, read_hub
 from gencner.data.schema import ReadReport, Sentence
 from gencner.data.tags import spans_to_tags
 from gencner.errors import DataError, GencnerError
-from reader_strategies import TYPE_NAMES, check_sentences, flat_sentences, fuzz, merge_adjacent_same_type
 
 datasets.disable_progress_bars()
 IO_NAMES = ["O", *TYPE_NAMES]
@@ -65,14 +65,13 @@ def few_nerd_dataset(rows: list[tuple], variant: str) -> Dataset:
     under one of several feature layouts, most of them wrong."""
     word_type = pa.int64() if variant == "int-words" else pa.string()
     tag_type = pa.string() if variant == "string-tags" else pa.int64()
-    tags = [None if t is None else [None if i is None else (str(i) if variant == "string-tags" else i) for i in t]
-            for _, t in rows]
-    columns = {"tokens": pa.array([w for w, _ in rows], pa.list_(word_type)),
-               "fine_ner_tags": pa.array(tags, pa.list_(tag_type))}
+    tags = [None if t is None else [None if i is None else (str(i) if variant == "string-tags" else i) for i in t] for _, t in rows]
+    columns = {"tokens": pa.array([w for w, _ in rows], pa.list_(word_type)), "fine_ner_tags": pa.array(tags, pa.list_(tag_type))}
     features = {
         "tokens": Sequence(Value("int64" if variant == "int-words" else "string")),
-        "fine_ner_tags": Sequence({"string-tags": Value("string"), "plain-int-tags": Value("int64")}.get(
-            variant, ClassLabel(names=IO_NAMES))),
+        "fine_ner_tags": Sequence(
+            {"string-tags": Value("string"), "plain-int-tags": Value("int64")}.get(variant, ClassLabel(names=IO_NAMES))
+        ),
     }
     if variant == "no-tokens":
         del columns["tokens"], features["tokens"]
@@ -97,16 +96,30 @@ def test_few_nerd_rows_of_any_shape_are_read_or_refused_naming_source_and_row(sc
         assert read is None  # a layout without string words and ClassLabel tags is never read
 
 
-ONTONOTES_TYPE = pa.struct([("document_id", pa.string()), ("sentences", pa.list_(pa.struct([
-    ("words", pa.list_(pa.string())), ("named_entities", pa.list_(pa.int64()))])))])
-ONTONOTES_FEATURES = Features({"document_id": Value("string"), "sentences": [{
-    "words": Sequence(Value("string")), "named_entities": Sequence(ClassLabel(names=BIO_NAMES))}]})
+ONTONOTES_TYPE = pa.struct(
+    [
+        ("document_id", pa.string()),
+        ("sentences", pa.list_(pa.struct([("words", pa.list_(pa.string())), ("named_entities", pa.list_(pa.int64()))]))),
+    ]
+)
+ONTONOTES_FEATURES = Features(
+    {
+        "document_id": Value("string"),
+        "sentences": [{"words": Sequence(Value("string")), "named_entities": Sequence(ClassLabel(names=BIO_NAMES))}],
+    }
+)
 
 ontonotes_sentence = st.none() | st.fixed_dictionaries({"words": any_words, "named_entities": tag_ids})
-ontonotes_documents = st.lists(st.fixed_dictionaries({
-    "document_id": st.none() | st.sampled_from(["nw/wsj/00/wsj_0001", "pt/nt/40/nt_4001", ""]),
-    "sentences": st.none() | st.lists(ontonotes_sentence, max_size=3),
-}), min_size=1, max_size=3)
+ontonotes_documents = st.lists(
+    st.fixed_dictionaries(
+        {
+            "document_id": st.none() | st.sampled_from(["nw/wsj/00/wsj_0001", "pt/nt/40/nt_4001", ""]),
+            "sentences": st.none() | st.lists(ontonotes_sentence, max_size=3),
+        }
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 @fuzz(25)
@@ -138,8 +151,10 @@ def hub_sentences(draw) -> Sentence:
 @given(sentences=st.lists(hub_sentences(), min_size=1, max_size=5))
 def test_few_nerd_round_trip(scratch, sentences):
     ids = {name: i for i, name in enumerate(IO_NAMES)}
-    rows = {"tokens": [list(s.tokens) for s in sentences],
-            "fine_ner_tags": [[ids[t] for t in spans_to_tags(len(s.tokens), s.spans, "io")] for s in sentences]}
+    rows = {
+        "tokens": [list(s.tokens) for s in sentences],
+        "fine_ner_tags": [[ids[t] for t in spans_to_tags(len(s.tokens), s.spans, "io")] for s in sentences],
+    }
     features = Features({"tokens": Sequence(Value("string")), "fine_ner_tags": Sequence(ClassLabel(names=IO_NAMES))})
     source = save(scratch, Dataset.from_dict(rows, features=features))
     report = ReadReport()
@@ -151,14 +166,22 @@ def test_few_nerd_round_trip(scratch, sentences):
 
 
 @fuzz(12)
-@given(documents=st.lists(st.tuples(st.sampled_from(["nw/wsj/00/wsj_0001", "pt/nt/40/nt_4001"]),
-                                    st.lists(flat_sentences(hub_word), max_size=3)), min_size=1, max_size=3))
+@given(
+    documents=st.lists(
+        st.tuples(st.sampled_from(["nw/wsj/00/wsj_0001", "pt/nt/40/nt_4001"]), st.lists(flat_sentences(hub_word), max_size=3)),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_ontonotes_round_trip_drops_and_counts_pt_sentences(scratch, documents):
     ids = {name: i for i, name in enumerate(BIO_NAMES)}
-    rows = {"document_id": [d for d, _ in documents],
-            "sentences": [[{"words": list(s.tokens), "named_entities": [ids[t] for t in
-                                                                         spans_to_tags(len(s.tokens), s.spans, "bio")]}
-                           for s in sentences] for _, sentences in documents]}
+    rows = {
+        "document_id": [d for d, _ in documents],
+        "sentences": [
+            [{"words": list(s.tokens), "named_entities": [ids[t] for t in spans_to_tags(len(s.tokens), s.spans, "bio")]} for s in sentences]
+            for _, sentences in documents
+        ],
+    }
     source = save(scratch, Dataset.from_dict(rows, features=ONTONOTES_FEATURES))
     report = ReadReport()
     read = read_hub(source, "ontonotes", "train", report)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reader_strategies import TYPE_NAMES, check_sentences, flat_sentences, fuzz, merge_adjacent_same_type, words
 
 from gencner.data.readers import (
     DROP_BIBLE,
@@ -24,7 +25,6 @@ from gencner.data.readers import (
 from gencner.data.readers.conll2012 import UNESCAPE
 from gencner.data.schema import ReadReport, Sentence, Span
 from gencner.errors import DataError, GencnerError
-from reader_strategies import TYPE_NAMES, check_sentences, flat_sentences, fuzz, merge_adjacent_same_type, words
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,14 @@ def assemble(lines: list[str], newline: str, bom: bool, final_newline: bool, gar
 
 
 def files_of(line: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:
-    return st.builds(assemble, st.lists(line, max_size=7), st.sampled_from(["\n", "\r\n"]), st.booleans(),
-                     st.booleans(), st.none() | st.tuples(st.integers(0, 6), st.binary(min_size=1, max_size=3)))
+    return st.builds(
+        assemble,
+        st.lists(line, max_size=7),
+        st.sampled_from(["\n", "\r\n"]),
+        st.booleans(),
+        st.booleans(),
+        st.none() | st.tuples(st.integers(0, 6), st.binary(min_size=1, max_size=3)),
+    )
 
 
 one_line_text = st.text(max_size=24).map(lambda s: s.replace("\n", " "))
@@ -85,13 +91,16 @@ span_items = (
     | st.tuples(st.integers(0, 3), words(forbidden=" ")).map(list)
     | json_values
 )
-spankl_records = st.fixed_dictionaries({}, optional={
-    "text": st.lists(words(forbidden=" "), max_size=8).map(" ".join) | one_line_text | json_values,
-    "ent_dct": st.dictionaries(st.sampled_from([*TYPE_NAMES, ""]), st.lists(span_items, max_size=3) | json_values,
-                               max_size=3) | json_values,
-    "task_id": st.integers(-1, 4) | json_values,
-    "other": json_values,
-})
+spankl_records = st.fixed_dictionaries(
+    {},
+    optional={
+        "text": st.lists(words(forbidden=" "), max_size=8).map(" ".join) | one_line_text | json_values,
+        "ent_dct": st.dictionaries(st.sampled_from([*TYPE_NAMES, ""]), st.lists(span_items, max_size=3) | json_values, max_size=3)
+        | json_values,
+        "task_id": st.integers(-1, 4) | json_values,
+        "other": json_values,
+    },
+)
 spankl_lines = (
     spankl_records.map(lambda r: json.dumps(r, ensure_ascii=False))
     | spankl_records.map(json.dumps)
@@ -107,21 +116,24 @@ def test_spankl_reads_any_file_or_names_the_file_and_line(scratch, data):
     read_or_refuse(read_spankl, scratch / "train.jsonl", data)
 
 
-@pytest.mark.parametrize("line, problem", [
-    ('{"text": "a", "ent_dct": {"X": [[0, ' + "1" * 5000 + "]]}}", "invalid JSON"),  # int beyond 4300 digits
-    ("[" * 100_000, "invalid JSON"),  # nesting deeper than the recursion limit
-    ('{"text": "a b", "ent_dct": {"X": [[1, 0]]}}', "start must be smaller than end"),
-    ('{"text": "a b", "ent_dct": {"X": [[1, 1]]}}', "start must be smaller than end"),
-    ('{"text": "a b", "ent_dct": {"X": [[-1, 1]]}}', "out of range"),
-    ('{"text": "a b", "ent_dct": {"X": [[1, 3]]}}', "out of range"),
-    ('{"text": "a b", "ent_dct": {"X": [[1, "b c"]]}}', "out of range"),
-    ('{"text": "a b", "ent_dct": {"X": [[0, NaN]]}}', "the end must be an int"),
-    ('{"text": "a b", "ent_dct": {"X": [[true, 1]]}}', "int start"),
-    ('{"text": ["a", "b"], "ent_dct": {}}', "`text` must be a string"),
-    ('{"text": "a b", "ent_dct": []}', "`ent_dct` must be an object"),
-    ('{"text": "a b", "ent_dct": {"X": {"0": 1}}}', "must be a list"),
-    ('{"text": "a b", "ent_dct": {}, "task_id": "1"}', "`task_id` must be an int"),
-])
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ('{"text": "a", "ent_dct": {"X": [[0, ' + "1" * 5000 + "]]}}", "invalid JSON"),  # int beyond 4300 digits
+        ("[" * 100_000, "invalid JSON"),  # nesting deeper than the recursion limit
+        ('{"text": "a b", "ent_dct": {"X": [[1, 0]]}}', "start must be smaller than end"),
+        ('{"text": "a b", "ent_dct": {"X": [[1, 1]]}}', "start must be smaller than end"),
+        ('{"text": "a b", "ent_dct": {"X": [[-1, 1]]}}', "out of range"),
+        ('{"text": "a b", "ent_dct": {"X": [[1, 3]]}}', "out of range"),
+        ('{"text": "a b", "ent_dct": {"X": [[1, "b c"]]}}', "out of range"),
+        ('{"text": "a b", "ent_dct": {"X": [[0, NaN]]}}', "the end must be an int"),
+        ('{"text": "a b", "ent_dct": {"X": [[true, 1]]}}', "int start"),
+        ('{"text": ["a", "b"], "ent_dct": {}}', "`text` must be a string"),
+        ('{"text": "a b", "ent_dct": []}', "`ent_dct` must be an object"),
+        ('{"text": "a b", "ent_dct": {"X": {"0": 1}}}', "must be a list"),
+        ('{"text": "a b", "ent_dct": {}, "task_id": "1"}', "`task_id` must be an int"),
+    ],
+)
 def test_spankl_malformed_lines_name_the_problem(tmp_path, line, problem):
     path = tmp_path / "dev.jsonl"
     path.write_text('{"text": "fine", "ent_dct": {}}\n' + line + "\n", encoding="utf-8")
@@ -168,8 +180,12 @@ def test_spankl_round_trip_keeps_words_spans_and_counts_what_it_drops(scratch, s
 # ---- CoNLL column files -----------------------------------------------------------------------------
 
 column_word = words(forbidden=" \t\r\n")
-tags = st.sampled_from(["O", "B-PER", "I-PER", "E-PER", "S-ORG", "I-ORG", "B-", "I-", "X-PER", "person-actor",
-                        "B-location-GPE", "O-X", "-", "B--", "S-"]) | column_word
+tags = (
+    st.sampled_from(
+        ["O", "B-PER", "I-PER", "E-PER", "S-ORG", "I-ORG", "B-", "I-", "X-PER", "person-actor", "B-location-GPE", "O-X", "-", "B--", "S-"]
+    )
+    | column_word
+)
 separators = st.sampled_from([" ", "\t", "  ", " \t "])
 conll_lines = (
     st.builds(lambda w, s, t: f"{w}{s}{t}", column_word, separators, tags)
@@ -185,8 +201,9 @@ SCHEMES_AND_COLUMNS = [("bio", 0, -1), ("bioes", 0, -1), ("io", -2, -1), ("bio",
 @fuzz(40)
 @given(data=files_of(conll_lines))
 def test_conll_reads_any_file_or_names_the_file_and_line(scratch, scheme, token_column, tag_column, data):
-    read_or_refuse(lambda p, split, report: read_conll(p, split, report, scheme, token_column, tag_column),
-                   scratch / f"train-{scheme}.txt", data)
+    read_or_refuse(
+        lambda p, split, report: read_conll(p, split, report, scheme, token_column, tag_column), scratch / f"train-{scheme}.txt", data
+    )
 
 
 @pytest.mark.parametrize("scheme", ["bio", "bioes", "io"])
@@ -218,8 +235,12 @@ def test_conll_writer_refuses_words_that_would_read_back_differently(tmp_path):
 
 # ---- CoNLL-2012 gold_conll --------------------------------------------------------------------------
 
-entity_fields = st.sampled_from(["*", "*", "*)", "(ORG*", "(ORG)", "(PERSON*)", "(*", "(", ")", "ORG", "((ORG*",
-                                 "(O*RG*", "(ORG**)", "*))", "(GPE*", "(*)"]) | column_word
+entity_fields = (
+    st.sampled_from(
+        ["*", "*", "*)", "(ORG*", "(ORG)", "(PERSON*)", "(*", "(", ")", "ORG", "((ORG*", "(O*RG*", "(ORG**)", "*))", "(GPE*", "(*)"]
+    )
+    | column_word
+)
 DOCUMENTS = ["nw/wsj/00/wsj_0001", "bc/cctv/00/cctv_0001", "pt/nt/40/nt_4001"]
 
 
@@ -258,16 +279,14 @@ def gold_conll(documents: list[tuple[str, list[Sentence]]]) -> str:
                     fields[span.start] = f"({span.type})"
                 else:
                     fields[span.start], fields[span.end - 1] = f"({span.type}*", "*)"
-            lines += [gold_row(document, ESCAPE.get(word, word), field, 13)
-                      for word, field in zip(sentence.tokens, fields)]
+            lines += [gold_row(document, ESCAPE.get(word, word), field, 13) for word, field in zip(sentence.tokens, fields)]
             lines.append("")
         lines.append("#end document")
     return "\n".join(lines) + "\n"
 
 
 @fuzz(30)
-@given(documents=st.lists(st.tuples(st.sampled_from(DOCUMENTS), st.lists(flat_sentences(gold_word), max_size=3)),
-                          max_size=3))
+@given(documents=st.lists(st.tuples(st.sampled_from(DOCUMENTS), st.lists(flat_sentences(gold_word), max_size=3)), max_size=3))
 def test_conll2012_round_trip_drops_and_counts_pt_sentences(scratch, documents):
     path = scratch / "round.v4_gold_conll"
     path.write_text(gold_conll(documents), encoding="utf-8")
@@ -283,12 +302,16 @@ def test_conll2012_round_trip_drops_and_counts_pt_sentences(scratch, documents):
 # ---- any bytes at all -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reader", [
-    read_spankl,
-    read_conll2012,
-    lambda p, split, report: read_conll(p, split, report, "bio"),
-    lambda p, split, report: read_conll(p, split, report, "io"),
-], ids=["spankl", "conll2012", "conll-bio", "conll-io"])
+@pytest.mark.parametrize(
+    "reader",
+    [
+        read_spankl,
+        read_conll2012,
+        lambda p, split, report: read_conll(p, split, report, "bio"),
+        lambda p, split, report: read_conll(p, split, report, "io"),
+    ],
+    ids=["spankl", "conll2012", "conll-bio", "conll-io"],
+)
 @fuzz(40)
 @given(data=st.binary(max_size=120))
 def test_arbitrary_bytes_are_read_or_refused_with_file_and_line(scratch, reader, data):

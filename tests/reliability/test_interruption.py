@@ -15,11 +15,11 @@ from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
 import pytest
+from reliability_support import GENCNER, TRAIN, cli_env, leftovers, scored_counts, wait_for
 
 from gencner import atomic
 from gencner.cli import main
 from gencner.runlock import LOCK_NAME
-from reliability_support import GENCNER, TRAIN, cli_env, leftovers, scored_counts, wait_for
 
 # Seconds after step k's result.json appears: past step k+1's pseudo-labelling (a few hundredths of a
 # second), well inside its fit (about a second).
@@ -33,8 +33,13 @@ def train_process(output_dir: Path, log_name: str):
     (a failed assertion must not leave a training behind)."""
     log = output_dir / log_name
     with open(log, "w", encoding="utf-8") as handle:
-        process = subprocess.Popen([str(GENCNER), "train", *TRAIN, f"output_dir={output_dir}"], stdout=handle,
-                                   stderr=subprocess.STDOUT, env=cli_env(), cwd=output_dir)
+        process = subprocess.Popen(
+            [str(GENCNER), "train", *TRAIN, f"output_dir={output_dir}"],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=cli_env(),
+            cwd=output_dir,
+        )
     try:
         yield process, log
     finally:
@@ -70,13 +75,12 @@ def capture_stderr():
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_during_step_2_stops_cleanly_and_keeps_step_1(tmp_path, stop):
-    from gencner.model.io import load_model
+    from gencner.families.pointer.io import load_model
 
     run = tmp_path / "run"
     with train_process(tmp_path, "train.log") as (process, log):
@@ -118,9 +122,16 @@ def killed_and_resumed(tmp_path_factory) -> dict:
     with working_directory(folder), capture_stderr() as rerun_output:
         code_of_rerun = main(["train", *TRAIN, f"output_dir={folder}"])
     assert code_of_rerun == 0, rerun_output.getvalue()[-3000:]
-    return {"run": run, "kill_code": code, "pid": process.pid, "finished": finished, "results_after_kill": partial, "done": done,
-            "rerun_output": rerun_output.getvalue(),
-            "results": json.loads((run / "results.json").read_text(encoding="utf-8"))}
+    return {
+        "run": run,
+        "kill_code": code,
+        "pid": process.pid,
+        "finished": finished,
+        "results_after_kill": partial,
+        "done": done,
+        "rerun_output": rerun_output.getvalue(),
+        "results": json.loads((run / "results.json").read_text(encoding="utf-8")),
+    }
 
 
 def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
@@ -136,8 +147,7 @@ def test_a_killed_run_resumes_after_its_last_finished_step(killed_and_resumed):
     for name, before in k["done"].items():  # finished steps are not redone
         assert digests(k["run"] / "steps" / name) == before, name
     assert k["results"]["status"] == "complete" and len(k["results"]["matrix"]) == 3
-    assert sorted(p.parent.name for p in (k["run"] / "steps").glob("step-*/result.json")) == [
-        "step-01", "step-02", "step-03"]
+    assert sorted(p.parent.name for p in (k["run"] / "steps").glob("step-*/result.json")) == ["step-01", "step-02", "step-03"]
 
 
 def test_a_resumed_run_ends_with_the_matrix_of_an_uninterrupted_run(killed_and_resumed, reference_run):
@@ -203,9 +213,11 @@ class FailingHandle:
         raise OSError(28, "No space left on device")
 
 
-@pytest.mark.parametrize("write", [lambda p: atomic.write_text(p, "new " * 1000),
-                                   lambda p: atomic.write_json(p, {"new": list(range(1000))})],
-                         ids=["write_text", "write_json"])
+@pytest.mark.parametrize(
+    "write",
+    [lambda p: atomic.write_text(p, "new " * 1000), lambda p: atomic.write_json(p, {"new": list(range(1000))})],
+    ids=["write_text", "write_json"],
+)
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch, write):
     path = tmp_path / "result.json"
     atomic.write_json(path, {"old": True})

@@ -10,15 +10,15 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from gencner.config import load_config
-from gencner.data.batching import Example, encode_examples
-from gencner.data.encoding import Triplet
-from gencner.data.schema import Sentence, Span
-from gencner.model.evaluation import score
-from gencner.model.inference import predict_sentences
 from reader_strategies import fuzz, words
 from reliability_support import TINY
+
+from gencner.config import load_config
+from gencner.data.schema import Sentence, Span
+from gencner.families.pointer.batching import Example, encode_examples
+from gencner.families.pointer.encoding import Triplet
+from gencner.families.pointer.inference import predict_sentences
+from gencner.metrics.scoring import score
 
 VOCABULARY = "John Smith visited New York City on Monday with Acme Corp staff in Paris".split()
 TYPES = ["PER", "ORG"]
@@ -28,7 +28,7 @@ MAX_SOURCE_TOKENS = 16
 @pytest.fixture(scope="module")
 def short_model():
     """A tiny random model whose sources hold at most 16 BPE tokens (<s> and </s> included)."""
-    from gencner.model.factory import build_model
+    from gencner.families.pointer.factory import build_model
 
     cfg = load_config([*TINY, f"model.max_source_tokens={MAX_SOURCE_TOKENS}"])
     model = build_model(cfg.model, VOCABULARY * 5, {}, seed=3)
@@ -59,8 +59,9 @@ def test_truncated_sentences_and_their_lost_entities_are_counted_and_scored_as_m
     truncated = [(s, src) for s, src in zip(batch, sources) if src.truncated]
     lost = sum(len(lost_gold(s, src.kept_words)) for s, src in truncated)
 
-    _, truncation = encode_examples([Example(s, s.spans) for s in batch], short_model.source_encoder(),
-                                    short_model.space, short_model.type_ids)
+    _, truncation = encode_examples(
+        [Example(s, s.spans) for s in batch], short_model.source_encoder(), short_model.space, short_model.type_ids
+    )
     assert truncation.sentences == len(truncated)
     assert truncation.words == sum(src.n_words - src.kept_words for _, src in truncated)
     assert truncation.target_entities == lost
@@ -99,21 +100,37 @@ def test_a_run_that_cuts_a_sentence_says_so_on_the_console_with_the_counts(tmp_p
     from gencner.cli import main
     from gencner.data.readers import write_conll
 
-    long = Sentence(tuple(VOCABULARY[i % len(VOCABULARY)] for i in range(5000)),
-                    tuple(Span(100 * j + 5, 100 * j + 7, "PER") for j in range(48)))
+    long = Sentence(
+        tuple(VOCABULARY[i % len(VOCABULARY)] for i in range(5000)), tuple(Span(100 * j + 5, 100 * j + 7, "PER") for j in range(48))
+    )
     short = [Sentence(("John", "Smith", "visited", "Paris"), (Span(0, 2, "PER"),)) for _ in range(8)]
     for split, sentences in (("train", [long, *short]), ("dev", short[:2]), ("test", [long, short[0]])):
         write_conll(tmp_path / f"{split}.txt", sentences)
-    code = main(["train", *TINY, "dataset=conll", *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in ("train", "dev", "test")),
-                 "dataset.tasks=[[PER]]", "trainer.max_epochs=1", "logger=none", "trainer.progress=false",
-                 f"output_dir={tmp_path / 'runs'}", "name=run"])
+    code = main(
+        [
+            "train",
+            *TINY,
+            "dataset=conll",
+            *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in ("train", "dev", "test")),
+            "dataset.tasks=[[PER]]",
+            "trainer.max_epochs=1",
+            "logger=none",
+            "trainer.progress=false",
+            f"output_dir={tmp_path / 'runs'}",
+            "name=run",
+        ]
+    )
     console = " ".join(capsys.readouterr().err.split())  # however the console wrapped the lines
     assert code == 0, console[-3000:]
     result = json.loads((tmp_path / "runs" / "run" / "steps" / "step-01" / "result.json").read_text(encoding="utf-8"))
     cut, tested = result["truncation"]["train"], result["tests"]["all"]["decode"]
     assert cut["sentences"] == 1 and cut["words"] > 4000 and cut["target_entities"] > 40
-    assert (f"warning: step 1: 1 training sentence cut to model.max_source_tokens=250: {cut['words']:,} words and "
-            f"{cut['target_entities']:,} target entities not trained on") in console
+    assert (
+        f"warning: step 1: 1 training sentence cut to model.max_source_tokens=250: {cut['words']:,} words and "
+        f"{cut['target_entities']:,} target entities not trained on"
+    ) in console
     assert tested["truncated_sources"] == 1
-    assert (f"warning: step 1: 1 test sentence (all) cut to model.max_source_tokens=250: "
-            f"{tested['truncated_entities']:,} gold entities past the cut scored as misses") in console
+    assert (
+        f"warning: step 1: 1 test sentence (all) cut to model.max_source_tokens=250: "
+        f"{tested['truncated_entities']:,} gold entities past the cut scored as misses"
+    ) in console

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from reliability_support import SMALL_DATA, THREE_TASKS, TINY
 
 from gencner.config import load_config
 from gencner.errors import GencnerError
-from reliability_support import SMALL_DATA, THREE_TASKS, TINY
 
 FIT = [*TINY, *SMALL_DATA, *THREE_TASKS, "logger=none", "trainer.progress=false", "method=finetune"]
 # 120 training sentences in three Split tasks: 40 per step, three batches of 16 per epoch.
@@ -37,7 +37,7 @@ def test_an_exploding_learning_rate_stops_the_step_at_the_first_non_finite_batch
 
 @pytest.mark.parametrize("value, epoch, batch", [("nan", 1, 2), ("inf", 0, 0), ("-inf", 1, 0)])
 def test_a_non_finite_loss_is_reported_with_its_step_epoch_and_batch(tmp_path, monkeypatch, value, epoch, batch):
-    from gencner.cl.module import StepModule
+    from gencner.families.pointer.module import StepModule
 
     real_step = StepModule.training_step
 

@@ -9,8 +9,9 @@ import os
 import stat
 from contextlib import contextmanager, redirect_stderr
 
-from gencner.cli import main
 from reliability_support import TRAIN
+
+from gencner.cli import main
 
 
 @contextmanager
@@ -28,9 +29,14 @@ def test_every_file_and_folder_of_a_run_has_the_permissions_the_umask_gives(tmp_
     assert code == 0, stderr.getvalue()[-3000:]
     run = tmp_path / "run"
     modes = {p.relative_to(run).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [run, *run.rglob("*")]}
-    for name in ("results.json", "steps/step-01/result.json", "steps/step-01/scores.csv",
-                 "steps/step-01/model/model.safetensors", "steps/step-01/model/pointer_head.safetensors",
-                 "logs/metrics.csv"):
+    for name in (
+        "results.json",
+        "steps/step-01/result.json",
+        "steps/step-01/scores.csv",
+        "steps/step-01/model/model.safetensors",
+        "steps/step-01/model/pointer_head.safetensors",
+        "logs/metrics.csv",
+    ):
         assert modes[name] == 0o640, (name, oct(modes[name]))
     wrong = {name: oct(mode) for name, mode in modes.items() if mode != (0o750 if (run / name).is_dir() else 0o640)}
     assert wrong == {}

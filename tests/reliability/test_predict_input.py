@@ -12,14 +12,14 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reader_strategies import fuzz, words
+from reliability_support import TINY, assert_one_line_error, run_cli
 
 from gencner.cli import main
 from gencner.config import load_config
 from gencner.data.readers.common import decoded_lines
 from gencner.data.readers.plain import sentences_from_lines
 from gencner.errors import DataError
-from reader_strategies import fuzz, words
-from reliability_support import TINY, assert_one_line_error, run_cli
 
 BOM = "\ufeff"
 SOURCE = "input.txt"
@@ -28,8 +28,8 @@ SOURCE = "input.txt"
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A tiny saved model with random weights: enough to be loaded and to decode."""
-    from gencner.model.factory import build_model
-    from gencner.model.io import save_model
+    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.io import save_model
 
     model = build_model(load_config(TINY).model, "John Smith visited Paris with Acme Corp".split() * 5, {}, seed=1)
     model.add_types(["PER", "ORG"])
@@ -39,12 +39,12 @@ def model_dir(tmp_path_factory):
 @pytest.fixture
 def no_model_load(monkeypatch):
     """Fails the test if the command gets as far as loading the model."""
-    import gencner.model.io
+    import gencner.families.pointer.io
 
     def refuse(*args, **kwargs):
         raise AssertionError("the model was loaded before the input and options were checked")
 
-    monkeypatch.setattr(gencner.model.io, "load_model", refuse)
+    monkeypatch.setattr(gencner.families.pointer.io, "load_model", refuse)
 
 
 def predict(capsys, model_dir, path, *extra) -> tuple[int, str, str]:
@@ -61,7 +61,7 @@ def text_file(tmp_path, data: bytes, name: str = SOURCE):
 
 
 def test_input_that_is_not_utf8_names_the_line_before_the_model_loads(model_dir, tmp_path, capsys, no_model_load):
-    path = text_file(tmp_path, "Paris is nice\n".encode() + b"caf\xe9 au lait\n")
+    path = text_file(tmp_path, b"Paris is nice\n" + b"caf\xe9 au lait\n")
     code, out, err = predict(capsys, model_dir, path)
     assert_one_line_error(code, out, err, "predict", [f"{path}:2: not valid UTF-8"])
 
@@ -80,11 +80,17 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_inference(model_
     assert not target.parent.exists()
 
 
-@pytest.mark.parametrize("device, fragment", [("cuda", "--device cuda: no such device is available"),
-                                              ("cuda:1", "--device cuda:1: no such device is available"),
-                                              ("gpu0", "--device 'gpu0' is not a device")])
-def test_a_device_this_torch_cannot_use_is_refused_before_the_model_loads(model_dir, tmp_path, capsys, monkeypatch,
-                                                                          no_model_load, device, fragment):
+@pytest.mark.parametrize(
+    "device, fragment",
+    [
+        ("cuda", "--device cuda: no such device is available"),
+        ("cuda:1", "--device cuda:1: no such device is available"),
+        ("gpu0", "--device 'gpu0' is not a device"),
+    ],
+)
+def test_a_device_this_torch_cannot_use_is_refused_before_the_model_loads(
+    model_dir, tmp_path, capsys, monkeypatch, no_model_load, device, fragment
+):
     import torch
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a CPU-only build, on any machine
@@ -95,14 +101,14 @@ def test_a_device_this_torch_cannot_use_is_refused_before_the_model_loads(model_
 def test_a_byte_order_mark_is_not_part_of_the_first_word(model_dir, tmp_path, capsys):
     for name, line in (("input.txt", "Paris is nice"), ("input.jsonl", json.dumps({"tokens": ["Paris", "is"]}))):
         target = tmp_path / f"{name}.out"
-        code, out, err = predict(capsys, model_dir, text_file(tmp_path, (BOM + line + "\n").encode(), name),
-                                 "--output", str(target))
+        code, out, err = predict(capsys, model_dir, text_file(tmp_path, (BOM + line + "\n").encode(), name), "--output", str(target))
         assert code == 0, err
         rows = [json.loads(row) for row in target.read_text(encoding="utf-8").splitlines()]
         assert rows[0]["tokens"][0] == "Paris", (name, rows)
 
 
 # ---- the input reader, fuzzed -------------------------------------------------------------------------
+
 
 def line_count(data: bytes) -> int:
     """Lines of a file read as bytes: split at b"\\n" only, a last line without one counted too."""
@@ -127,9 +133,12 @@ def read_bytes(data: bytes, jsonl: bool):
 
 long_line = st.tuples(words(forbid_space_like=True), st.integers(1_000, 20_000)).map(lambda wn: " ".join([wn[0]] * wn[1]))
 text_line = st.lists(words(), max_size=6).map(" ".join) | st.text(max_size=30).map(lambda s: s.replace("\n", " "))
-unicode_files = st.builds(lambda lines, bom, end: (BOM if bom else "") + "\n".join(lines) + end,
-                          st.lists(text_line | long_line | st.just(""), max_size=6), st.booleans(),
-                          st.sampled_from(["", "\n", "\r\n"])).map(lambda text: text.encode("utf-8"))
+unicode_files = st.builds(
+    lambda lines, bom, end: (BOM if bom else "") + "\n".join(lines) + end,
+    st.lists(text_line | long_line | st.just(""), max_size=6),
+    st.booleans(),
+    st.sampled_from(["", "\n", "\r\n"]),
+).map(lambda text: text.encode("utf-8"))
 
 
 @fuzz(150)
@@ -149,14 +158,14 @@ def test_plain_input_is_one_sentence_per_line_or_names_the_first_bad_line(data):
         assert not sentences[0].tokens[0].startswith(BOM)
 
 
-json_line = (st.lists(words(), max_size=5).map(lambda t: json.dumps({"tokens": t}, ensure_ascii=False))
-             | st.lists(words(forbid_space_like=True), max_size=5).map(lambda t: json.dumps({"text": " ".join(t)})))
+json_line = st.lists(words(), max_size=5).map(lambda t: json.dumps({"tokens": t}, ensure_ascii=False)) | st.lists(
+    words(forbid_space_like=True), max_size=5
+).map(lambda t: json.dumps({"text": " ".join(t)}))
 junk_line = st.text(max_size=20).map(lambda s: s.replace("\n", " ")) | st.sampled_from(["{", "[]", "1", '{"tokens": "a"}'])
 
 
 @fuzz(100)
-@given(lines=st.lists(json_line | st.just(""), max_size=6), junk=st.none() | st.tuples(st.integers(0, 5), junk_line),
-       bom=st.booleans())
+@given(lines=st.lists(json_line | st.just(""), max_size=6), junk=st.none() | st.tuples(st.integers(0, 5), junk_line), bom=st.booleans())
 def test_jsonl_input_is_one_sentence_per_line_or_names_a_line(lines, junk, bom):
     if junk is not None:
         lines.insert(junk[0] % (len(lines) + 1), junk[1])

@@ -12,12 +12,12 @@ import subprocess
 from contextlib import redirect_stderr
 
 import pytest
+from reliability_support import GENCNER, TRAIN, assert_ends_with_error, cli_env, wait_for
 
 import gencner.runner  # noqa: F401  (imported up front: the second run must reach the lock at once)
 from gencner.cli import main
 from gencner.errors import ConfigError
 from gencner.runlock import LOCK_NAME, run_folder_lock
-from reliability_support import GENCNER, TRAIN, assert_ends_with_error, cli_env, wait_for
 
 CSV = [*TRAIN, "logger=csv"]
 
@@ -26,15 +26,15 @@ def test_a_second_train_of_the_same_run_stops_at_once_and_the_first_ends_alone(t
     run = tmp_path / "run"
     log = tmp_path / "first.log"
     with open(log, "w", encoding="utf-8") as handle:
-        first = subprocess.Popen([str(GENCNER), "train", *CSV, f"output_dir={tmp_path}"], stdout=handle,
-                                 stderr=subprocess.STDOUT, env=cli_env(), cwd=tmp_path)
+        first = subprocess.Popen(
+            [str(GENCNER), "train", *CSV, f"output_dir={tmp_path}"], stdout=handle, stderr=subprocess.STDOUT, env=cli_env(), cwd=tmp_path
+        )
     try:
         wait_for(run / LOCK_NAME, first, 120, log)
         with redirect_stderr(io.StringIO()) as second:
             code = main(["train", *CSV, f"output_dir={tmp_path}"])
         assert first.poll() is None, "the first run ended before the second one was started"
-        assert_ends_with_error(code, second.getvalue(), "train", [f"{run} is being written by process {first.pid}",
-                                                                         "choose another name="])
+        assert_ends_with_error(code, second.getvalue(), "train", [f"{run} is being written by process {first.pid}", "choose another name="])
         assert first.wait(timeout=120) == 0, log.read_text(encoding="utf-8")[-3000:]
     finally:
         if first.poll() is None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from reliability_support import TINY
 
 from gencner.config import load_config
 from gencner.errors import GencnerError
-from reliability_support import TINY
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "gencner"
 WEIGHT_FILES = ["model.safetensors", "pointer_head.safetensors"]
@@ -22,8 +22,8 @@ WEIGHT_FILES = ["model.safetensors", "pointer_head.safetensors"]
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory) -> Path:
-    from gencner.model.factory import build_model
-    from gencner.model.io import save_model
+    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.io import save_model
 
     model = build_model(load_config(TINY).model, "John Smith visited Paris with Acme Corp".split() * 5, {}, seed=1)
     model.add_types(["PER", "ORG"])
@@ -36,7 +36,7 @@ def copy(saved, tmp_path) -> Path:
 
 
 def load_error(folder: Path) -> str:
-    from gencner.model.io import load_model
+    from gencner.families.pointer.io import load_model
 
     with pytest.raises(GencnerError) as caught:
         load_model(folder)
@@ -73,12 +73,12 @@ def flip_header_length_high_byte(data: bytes) -> bytes:
 
 def flip_header_json(data: bytes) -> bytes:
     at = 8 + header_length(data) // 2
-    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
 
 
 def break_header_json(data: bytes) -> bytes:
     at = 8 + data[8:].index(b":")  # a key's colon: valid UTF-8, invalid JSON
-    return data[:at] + b";" + data[at + 1:]
+    return data[:at] + b";" + data[at + 1 :]
 
 
 def drop_last_bytes(data: bytes) -> bytes:
@@ -87,11 +87,19 @@ def drop_last_bytes(data: bytes) -> bytes:
 
 def flip_data(data: bytes) -> bytes:
     at = 8 + header_length(data) + 5
-    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
 
 
-DAMAGES = [truncate_half, truncate_inside_header, empty, flip_header_length, flip_header_length_high_byte,
-           flip_header_json, break_header_json, drop_last_bytes]
+DAMAGES = [
+    truncate_half,
+    truncate_inside_header,
+    empty,
+    flip_header_length,
+    flip_header_length_high_byte,
+    flip_header_json,
+    break_header_json,
+    drop_last_bytes,
+]
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__ for d in DAMAGES])
@@ -115,15 +123,19 @@ def edit_meta(folder: Path, change) -> None:
 
 
 META_DAMAGES = {
-    "not JSON": (lambda meta: "{\"types\": [\"PER\",", "gencner.json: not valid JSON"),
+    "not JSON": (lambda meta: '{"types": ["PER",', "gencner.json: not valid JSON"),
     "a list": (lambda meta: "[]", "gencner.json: expected a JSON object, found list"),
-    "no types": (lambda meta: json.dumps({k: v for k, v in meta.items() if k != "types"}),
-                 "gencner.json: `types` must be a list of type labels, found nothing"),
+    "no types": (
+        lambda meta: json.dumps({k: v for k, v in meta.items() if k != "types"}),
+        "gencner.json: `types` must be a list of type labels, found nothing",
+    ),
     "types as text": (lambda meta: json.dumps(meta | {"types": "PER ORG"}), "`types` must be a list"),
     "n_positions as text": (lambda meta: json.dumps(meta | {"n_positions": "250"}), "`n_positions` must be an int"),
     "decoding as null": (lambda meta: json.dumps(meta | {"decoding": None}), "`decoding` must be an object"),
-    "one type too many": (lambda meta: json.dumps(meta | {"types": ["PER", "ORG", "LOC"]}),
-                          "gencner.json lists 3 types but the head has 2"),
+    "one type too many": (
+        lambda meta: json.dumps(meta | {"types": ["PER", "ORG", "LOC"]}),
+        "gencner.json lists 3 types but the head has 2",
+    ),
     "one type too few": (lambda meta: json.dumps(meta | {"types": ["PER"]}), "lists 1 types but the head has 2"),
 }
 
@@ -186,8 +198,7 @@ def unsafe_loads(path: Path, root: Path) -> list[str]:
         if isinstance(node, ast.Call):
             name = ast.unparse(node.func)
             if name in ("torch.load", "torch.serialization.load"):
-                safe = any(k.arg == "weights_only" and isinstance(k.value, ast.Constant) and k.value.value is True
-                           for k in node.keywords)
+                safe = any(k.arg == "weights_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
                 if not safe:
                     found.append(f"{where}: {name}(...) without weights_only=True")
             if name in ("numpy.load", "np.load") and any(k.arg == "allow_pickle" for k in node.keywords):
@@ -210,7 +221,13 @@ def test_no_source_file_loads_with_pickle():
 def test_the_source_scan_would_catch_an_unsafe_load(tmp_path):
     sample = tmp_path / "gencner" / "bad.py"
     sample.parent.mkdir()
-    sample.write_text("import torch, pickle\nstate = torch.load('x.pt')\nok = torch.load('y.pt', weights_only=True)\n"
-                      "bad = torch.load('z.pt', weights_only=False)\n", encoding="utf-8")
-    assert unsafe_loads(sample, tmp_path) == ["gencner/bad.py:1: import pickle", "gencner/bad.py:2: torch.load(...) without weights_only=True",
-                        "gencner/bad.py:4: torch.load(...) without weights_only=True"]
+    sample.write_text(
+        "import torch, pickle\nstate = torch.load('x.pt')\nok = torch.load('y.pt', weights_only=True)\n"
+        "bad = torch.load('z.pt', weights_only=False)\n",
+        encoding="utf-8",
+    )
+    assert unsafe_loads(sample, tmp_path) == [
+        "gencner/bad.py:1: import pickle",
+        "gencner/bad.py:2: torch.load(...) without weights_only=True",
+        "gencner/bad.py:4: torch.load(...) without weights_only=True",
+    ]

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from reliability_support import TRAIN, leftovers, scored_counts
 
 from gencner import evaluate, runner
 from gencner.cl import callbacks
 from gencner.cli import main
 from gencner.runlock import LOCK_NAME
-from reliability_support import TRAIN, leftovers, scored_counts
 
 STOPPED = "gencner train: stopped by SIGINT; finished steps are kept, run the same command again to resume"
 TIMED = ("start-up", "training")  # signalled from a timer thread: lands wherever the interpreter is
@@ -116,7 +116,7 @@ def observe_phases(monkeypatch, plan: SignalAt) -> None:
 
     wrap(runner, "load_corpus", lambda *args: ("start-up", None))
     wrap(runner, "make_trainer", lambda t, root, *rest: ("training", step_of(root)))
-    wrap(runner, "save_model", lambda model, path: ("saving", step_of(Path(path).parent)))
+    wrap(runner, "save_model", lambda family, model, path: ("saving", step_of(Path(path).parent)))
     wrap(callbacks, "progress_bar", lambda description, *rest: ("pseudo-labelling", step_in(description)))
     wrap(evaluate, "progress_bar", lambda description, *rest: ("testing", step_in(description)))
 
@@ -160,8 +160,7 @@ def check_clean_stop(stderr: str, folder: Path, moment: object) -> None:
     assert leftovers(folder) == [], moment
 
 
-def test_sigint_at_20_moments_of_a_run_always_stops_it_and_the_resumed_run_matches(tmp_path, monkeypatch,
-                                                                                   reference_run):
+def test_sigint_at_20_moments_of_a_run_always_stops_it_and_the_resumed_run_matches(tmp_path, monkeypatch, reference_run):
     assert len(MOMENTS) == 20
     fit_seconds = [timing["fit_s"] for timing in reference_run["timings"]]
     run = tmp_path / "run"

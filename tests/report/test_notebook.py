@@ -10,26 +10,48 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from gencner.cl.results import summarise
+from gencner.results import summarise
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "forgetting_curves.ipynb"
 KERNEL = "gencner-test-python"
 
 
+def two_steps(rows: tuple[list[float], list[float]]) -> list[dict]:
+    """Step result.json records of ORG then PERSON with these matrix rows."""
+    return [
+        {
+            "step": k,
+            "task": t,
+            "new_types": [t],
+            "seen_types": ["ORG", "PERSON"][:k],
+            "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}, "per_type": {}}},
+        }
+        for k, t, row in zip((1, 2), ("ORG", "PERSON"), rows, strict=True)
+    ]
+
+
 @pytest.fixture
 def run_folder(tmp_path) -> Path:
     """One gencner run of two steps, with thresholds and kept pseudo-labels at step 2."""
-    steps = [{"step": k, "task": t, "new_types": [t], "seen_types": ["ORG", "PERSON"][:k],
-              "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}, "per_type": {}}}}
-             for k, t, row in ((1, "ORG", [0.8]), (2, "PERSON", [0.6, 0.7]))]
+    steps = two_steps(([0.8], [0.6, 0.7]))
     steps[1]["thresholds"] = {"ORG": 0.4}
     steps[1]["pseudo"] = {"quality_kept": {"ORG": {"precision": 0.75}}}
-    header = {"run_dir": str(tmp_path / "run"), "method": "gencner", "dataset": "synthetic", "setting": "split-all",
-              "permutation": 0, "seed": 1, "model": "tiny", "tasks": ["ORG", "PERSON"], "n_steps": 2}
-    upper = {"macro_f1": [0.85, 0.8], "run_dir": str(tmp_path / "upper")}
+    header = {
+        "run_dir": str(tmp_path / "run"),
+        "method": "gencner",
+        "dataset": "synthetic",
+        "setting": "split-all",
+        "permutation": 0,
+        "seed": 1,
+        "model": "tiny",
+        "tasks": ["ORG", "PERSON"],
+        "n_steps": 2,
+    }
+    upper = summarise(two_steps(([0.85], [0.8, 0.8])), {**header, "run_dir": str(tmp_path / "upper"), "method": "non-cl"})
+    assert upper.macro_f1 == [0.85, 0.8]
     folder = tmp_path / "run"
     folder.mkdir()
-    (folder / "results.json").write_text(json.dumps(summarise(steps, header, upper)))
+    (folder / "results.json").write_text(json.dumps(summarise(steps, header, upper).to_json()))
     return folder
 
 

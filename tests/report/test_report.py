@@ -1,6 +1,6 @@
 """`gencner report` on two experiments (gencner and finetune, two permutations, one shared upper bound).
 
-The folders are written through the real cl/results.summarise and experiment.aggregate from made-up step
+The folders are written through the real gencner.results.summarise and aggregate from made-up step
 records with distinct F1 values, so every number in report.md can be recomputed here and a wrong mean,
 std or gap shows (a trained tiny model scores ~0 everywhere, which would hide such mistakes)."""
 
@@ -14,33 +14,48 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gencner.cl.results import summarise
 from gencner.cli import main
-from gencner.experiment import aggregate
-from gencner.metrics import mean_std as metrics_mean_std
 from gencner.report import figures, loading, series
+from gencner.results import RunResult, aggregate, summarise
 
 ORDERS = {0: ["ORG", "PERSON", "GPE"], 1: ["GPE", "ORG", "PERSON"]}
 
 
 def step_record(k: int, tasks: list[str], row: list[float], pseudo: bool) -> dict:
-    record = {"step": k, "task": tasks[k - 1], "new_types": [tasks[k - 1]], "seen_types": tasks[:k],
-              "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}, "per_type": {}}}}
+    record = {
+        "step": k,
+        "task": tasks[k - 1],
+        "new_types": [tasks[k - 1]],
+        "seen_types": tasks[:k],
+        "tests": {"all": {"row": row, "micro": {"f1": sum(row) / len(row)}, "per_type": {}}},
+    }
     if pseudo and k > 1:  # the types learned before step k get a threshold and kept pseudo-labels
         record["thresholds"] = {t: 0.5 + 0.1 * j for j, t in enumerate(tasks[: k - 1])}
-        record["pseudo"] = {"counts": {t: {"kept": 5} for t in tasks[: k - 1]},
-                            "quality_kept": {t: {"precision": 0.9 - 0.1 * j, "recall": 0.4 + 0.1 * j} for j, t in enumerate(tasks[: k - 1])}}
+        record["pseudo"] = {
+            "counts": {t: {"kept": 5} for t in tasks[: k - 1]},
+            "quality_kept": {t: {"precision": 0.9 - 0.1 * j, "recall": 0.4 + 0.1 * j} for j, t in enumerate(tasks[: k - 1])},
+        }
     return record
 
 
-def write_run(folder: Path, method: str, perm: int, rng: random.Random, upper: dict | None = None) -> dict:
+def write_run(folder: Path, method: str, perm: int, rng: random.Random, upper: RunResult | None = None) -> RunResult:
     tasks = ORDERS[perm]
     steps = [step_record(k, tasks, [round(rng.uniform(0.2, 0.95), 4) for _ in range(k)], method == "gencner") for k in (1, 2, 3)]
-    header = {"run_dir": str(folder), "method": method, "dataset": "synthetic", "setting": "split-all", "permutation": perm,
-              "seed": 1, "model": "tiny", "tasks": tasks, "n_steps": 3, "single_step": False}
+    header = {
+        "run_dir": str(folder),
+        "method": method,
+        "dataset": "synthetic",
+        "setting": "split-all",
+        "permutation": perm,
+        "seed": 1,
+        "model": "tiny",
+        "tasks": tasks,
+        "n_steps": 3,
+        "single_step": False,
+    }
     results = summarise(steps, header, upper)
     folder.mkdir(parents=True)
-    (folder / "results.json").write_text(json.dumps(results))
+    (folder / "results.json").write_text(json.dumps(results.to_json()))
     return results
 
 
@@ -80,8 +95,16 @@ def upper_curves(root: Path) -> list[list[float]]:
 
 def test_writes_the_figures_and_the_report(experiments):
     out = experiments / "gen" / "report"  # the default: <first folder>/report
-    for name in ("forgetting_curves", "matrix-gencner", "matrix-finetune", "task_curves-gencner", "task_curves-finetune",
-                 "thresholds-gencner", "pseudo_precision-gencner", "pseudo_recall-gencner"):
+    for name in (
+        "forgetting_curves",
+        "matrix-gencner",
+        "matrix-finetune",
+        "task_curves-gencner",
+        "task_curves-finetune",
+        "thresholds-gencner",
+        "pseudo_precision-gencner",
+        "pseudo_recall-gencner",
+    ):
         assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     assert not (out / "thresholds-finetune.png").exists()
     report = (out / "report.md").read_text()
@@ -125,21 +148,27 @@ def test_comparison_table_splits_the_gap_into_learning_and_forgetting_per_run(ex
         runs = {p: read(experiments / name / "runs" / f"p{p}-s1" / "results.json") for p in ORDERS}
         final = [r["macro_f1"][-1] for r in runs.values()]
         learned = [np.mean([row[j] for j, row in enumerate(r["matrix"])]) for r in runs.values()]
-        forgetting = [la - f for la, f in zip(learned, final)]
+        forgetting = [la - f for la, f in zip(learned, final, strict=True)]
         gap = [uppers[p][-1] - r["macro_f1"][-1] for p, r in runs.items()]
         curve = 100 * np.mean([r["macro_f1"] for r in runs.values()], axis=0)
         row = "| " + " | ".join([label, cell(final), cell(learned), cell(forgetting), cell(gap), *[f"{v:.2f}" for v in curve]]) + " |"
         assert row in report
     bound = list(uppers.values())
-    assert "| " + " | ".join(["Non-CL (upper bound)", cell([u[-1] for u in bound]), "–", "–", "–",
-                              *[f"{v:.2f}" for v in 100 * np.mean(bound, axis=0)]]) + " |" in report
+    assert (
+        "| "
+        + " | ".join(
+            ["Non-CL (upper bound)", cell([u[-1] for u in bound]), "–", "–", "–", *[f"{v:.2f}" for v in 100 * np.mean(bound, axis=0)]]
+        )
+        + " |"
+        in report
+    )
     assert "](gap_decomposition.png)" in report
     assert (experiments / "gen" / "report" / "gap_decomposition.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_gap_decomposition_has_one_bar_per_method_and_the_bound_line(experiments):
     inputs = loading.load_report_inputs([experiments / "gen", experiments / "ft"])
-    figure = figures.gap_decomposition(inputs["methods"], inputs["upper"])
+    figure = figures.gap_decomposition(inputs.methods, inputs.upper)
     ax = figure.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["gencner", "finetune"]
     assert "Non-CL (upper bound)" in figures.legend_labels(figure)
@@ -156,7 +185,7 @@ def test_gap_decomposition_has_one_bar_per_method_and_the_bound_line(experiments
 
 def test_forgetting_curves_has_every_method_and_the_bound(experiments):
     inputs = loading.load_report_inputs([experiments / "gen", experiments / "ft"])
-    figure = figures.forgetting_curves(inputs["methods"], inputs["upper"])
+    figure = figures.forgetting_curves(inputs.methods, inputs.upper)
     assert figures.legend_labels(figure) == ["gencner", "finetune", "Non-CL (upper bound)"]
     lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
     assert lines["Non-CL (upper bound)"].get_linestyle() == "--"
@@ -187,19 +216,16 @@ def test_a_single_run_folder_and_a_moved_experiment(experiments, tmp_path):
     for entry in summary["runs"]:  # as if copied from another machine: the recorded paths are gone
         entry["dir"] = f"/elsewhere/ft/runs/{Path(entry['dir']).name}"
     (moved / "results.json").write_text(json.dumps(summary))
-    (moved / "runs" / "p1-s1" / "results.json").write_text(json.dumps({**read(run / "results.json"), "macro_f1": [0.5, 0.5, 0.5]}))
+    edited = read(run / "results.json")  # the run in the moved folder differs from the recorded one
+    edited["tests"]["all"]["matrix"] = [[0.5], [0.5, 0.5], [0.5, 0.5, 0.5]]
+    (moved / "runs" / "p1-s1" / "results.json").write_text(json.dumps(edited))
     method = loading.load_method(moved)
-    assert [r["macro_f1"] for r in method["runs"]] == [curves_of(experiments, "ft")[0], [0.5, 0.5, 0.5]]
+    assert [r.macro_f1 for r in method.runs] == [curves_of(experiments, "ft")[0], [0.5, 0.5, 0.5]]
 
 
 def test_missing_results_is_a_user_error(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 1
     assert "has no results.json" in capsys.readouterr().err
-
-
-def test_mean_std_matches_the_metrics_module():
-    curves = [[0.1, 0.5, 0.9], [0.3, 0.2], [0.7, 0.4, 0.1]]  # a partial run cuts every run to 2 steps
-    np.testing.assert_allclose(series.mean_std(curves), metrics_mean_std(curves))
 
 
 def test_experiment_results_hold_the_learning_accuracy_of_each_run_and_its_mean(experiments):

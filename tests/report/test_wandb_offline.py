@@ -18,11 +18,25 @@ from wandb.proto import wandb_internal_pb2  # noqa: E402  (after the skip: wandb
 
 NAME = "wb"
 OVERRIDES = [
-    "dataset.tasks=[[ORG],[PERSON]]", "dataset.task_names=[ORG,PERSON]", "dataset.permutations=[[0,1]]",
-    "dataset.synthetic.train=40", "dataset.synthetic.dev=10", "dataset.synthetic.test=10",
-    "model.d_model=32", "model.ffn_dim=64", "model.vocab_size=400", "model.attention_heads=2",
-    "model.encoder_layers=1", "model.decoder_layers=1", "model.denoise_epochs=0",
-    "trainer.max_epochs=1", "trainer.progress=false", "model.max_length_base=4", "model.max_length_ratio=0.2", "logger=wandb", f"name={NAME}",
+    "dataset.tasks=[[ORG],[PERSON]]",
+    "dataset.task_names=[ORG,PERSON]",
+    "dataset.permutations=[[0,1]]",
+    "dataset.synthetic.train=40",
+    "dataset.synthetic.dev=10",
+    "dataset.synthetic.test=10",
+    "model.d_model=32",
+    "model.ffn_dim=64",
+    "model.vocab_size=400",
+    "model.attention_heads=2",
+    "model.encoder_layers=1",
+    "model.decoder_layers=1",
+    "model.denoise_epochs=0",
+    "trainer.max_epochs=1",
+    "trainer.progress=false",
+    "model.max_length_base=4",
+    "model.max_length_ratio=0.2",
+    "logger=wandb",
+    f"name={NAME}",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", "::"}
 BLOCK, HEADER = 32768, 7  # the .wandb transaction log: LevelDB-style 32 KiB blocks, 7-byte headers
@@ -54,6 +68,7 @@ def read_transaction_log(path: Path) -> list:
 def guard_network(monkeypatch, attempts: list) -> None:
     """Every connect of this process is recorded; one to a remote host is refused. wandb's own service
     talks to this process over localhost or a Unix socket, which stays allowed."""
+
     def is_remote(address) -> bool:
         return isinstance(address, tuple) and str(address[0]) not in LOCAL_HOSTS
 
@@ -74,7 +89,8 @@ def experiment(tmp_path_factory):
     root = tmp_path_factory.mktemp("wandb-offline")
     attempts: list = []
     with pytest.MonkeyPatch.context() as monkeypatch:
-        for variable, folder in (("WANDB_DIR", "dir"), ("WANDB_CACHE_DIR", "cache"), ("WANDB_CONFIG_DIR", "config"), ("WANDB_DATA_DIR", "data")):
+        folders = (("WANDB_DIR", "dir"), ("WANDB_CACHE_DIR", "cache"), ("WANDB_CONFIG_DIR", "config"), ("WANDB_DATA_DIR", "data"))
+        for variable, folder in folders:
             (root / folder).mkdir()
             monkeypatch.setenv(variable, str(root / folder))
         monkeypatch.setenv("WANDB_MODE", "offline")
@@ -147,8 +163,10 @@ def test_matrix_table_matches_results(experiment):
     table = json.loads((folder / "files" / logged[0]["cl/matrix/path"]).read_text())
     assert table["columns"] == ["after step", "ORG", "PERSON", "Micro-F1", "Macro-F1"]
     matrix = results["matrix"]
-    assert table["data"] == [[1, matrix[0][0], None, results["micro_f1"][0], results["macro_f1"][0]],
-                             [2, *matrix[1], results["micro_f1"][1], results["macro_f1"][1]]]
+    assert table["data"] == [
+        [1, matrix[0][0], None, results["micro_f1"][0], results["macro_f1"][0]],
+        [2, *matrix[1], results["micro_f1"][1], results["macro_f1"][1]],
+    ]
 
 
 def test_config_and_job_types(experiment):
@@ -162,7 +180,7 @@ def test_config_and_job_types(experiment):
     folder, upper_records = offline_run(upper_dir)
     upper = run_record(upper_records)
     assert (upper.job_type, upper.run_group) == ("upper-bound", NAME)
-    assert config_of(upper)["cumulative_run"] is True
+    assert config_of(upper)["setting"]["cumulative"] is True
     assert upper.run_id == (upper_dir / "wandb-run-id").read_text().strip() and folder.name.endswith(upper.run_id)
     assert sorted(row["cl/step"] for row in history(upper_records) if "cl/macro_f1" in row) == [1, 2]
 

@@ -5,19 +5,21 @@ triplets with confidences), timed over as many sentences as fill the time budget
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from contextlib import nullcontext
-from typing import Any, Sequence
+from typing import Any
 from unittest import mock
 
 import torch
 
 from gencner.bench.flops import Sizes, decoding_flops
 from gencner.bench.syncs import SyncCounter, peak_memory_gb, reset_peak_memory, synchronize
+from gencner.config.schema import TrainerConfig
 from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence
-from gencner.model import decoding
-from gencner.model.factory import NerModel
-from gencner.model.inference import predict_sentences
+from gencner.families.pointer import decoding
+from gencner.families.pointer.factory import NerModel
+from gencner.families.pointer.inference import predict_sentences
 from gencner.trainer import inference_bf16, run_device
 
 
@@ -25,8 +27,9 @@ def _encoded_lengths(model: NerModel, sentences: Sequence[Sentence]) -> list[int
     return [len(s.ids) for s in model.source_encoder().encode_many(sentences)]
 
 
-def time_decoding(t: Any, model: NerModel, sentences: Sequence[Sentence], sizes: Sizes, budget_s: float,
-                  host_read: bool = False) -> dict[str, Any]:
+def time_decoding(
+    t: TrainerConfig, model: NerModel, sentences: Sequence[Sentence], sizes: Sizes, budget_s: float, host_read: bool = False
+) -> dict[str, Any]:
     """`t` is the row's trainer config (eval batch size, precision, device). `host_read` reads the
     batch's completion after every decoding step, as greedy decoding used to."""
     device = torch.device(run_device(t))
@@ -53,9 +56,14 @@ def time_decoding(t: Any, model: NerModel, sentences: Sequence[Sentence], sizes:
     lengths = _encoded_lengths(model, chosen)
     warm_batches = len(length_batches(_encoded_lengths(model, warm), batch))
     generated = model.decoding["max_length_base"]  # every row reaches it (run.py keeps EOS from winning)
-    return {"seconds": seconds, "sentences": len(chosen), "batches": len(length_batches(lengths, batch)),
-            "warmup_sentences": 2 * len(warm),
-            "tokens": float(sum(lengths) + generated * len(chosen)), "flops": decoding_flops(sizes, lengths, generated),
-            "peak_memory_gb": peak_memory_gb(device),
-            "host_syncs_per_batch": None if counted is None else counted / warm_batches,
-            "truncated_share": report.truncated_outputs / max(report.sentences, 1)}
+    return {
+        "seconds": seconds,
+        "sentences": len(chosen),
+        "batches": len(length_batches(lengths, batch)),
+        "warmup_sentences": 2 * len(warm),
+        "tokens": float(sum(lengths) + generated * len(chosen)),
+        "flops": decoding_flops(sizes, lengths, generated),
+        "peak_memory_gb": peak_memory_gb(device),
+        "host_syncs_per_batch": None if counted is None else counted / warm_batches,
+        "truncated_share": report.truncated_outputs / max(report.sentences, 1),
+    }

@@ -1,9 +1,9 @@
 """A whole-protocol estimate from measured parts: OntoNotes-sized Split-All on one device.
 
-  6 steps × 10 epochs over ~10k training sentences (distillation from step 2 on; step 1's cost is
-  counted at the distillation rate too, an upper bound), pseudo-labelling of each step's ~10k training
-  sentences (steps 2..6), dev decoding after every epoch (8,528 / 6 sentences), and decoding the 8,262
-  test sentences after every step."""
+6 steps × 10 epochs over ~10k training sentences (distillation from step 2 on; step 1's cost is
+counted at the distillation rate too, an upper bound), pseudo-labelling of each step's ~10k training
+sentences (steps 2..6), dev decoding after every epoch (8,528 / 6 sentences), and decoding the 8,262
+test sentences after every step."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class Sizes:
     decoder_layers: int
 
     @classmethod
-    def of(cls, bart) -> "Sizes":
+    def of(cls, bart) -> Sizes:
         enc = sum(p.numel() for p in bart.encoder.layers.parameters())
         dec = sum(p.numel() for p in bart.decoder.layers.parameters())
         c = bart.config

@@ -22,24 +22,48 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 # What gencner's bench and train import beyond the image's torch, transformers and lightning (module →
 # distribution). datasets and wandb are not among them: hub data and W&B logging are off in the check,
 # and datasets' pyarrow alone would not fit into the 64 MiB that travel to a device machine.
-NEEDED = {"omegaconf": "omegaconf", "rich": "rich", "yaml": "PyYAML", "torchmetrics": "torchmetrics",
-          "tokenizers": "tokenizers", "safetensors": "safetensors", "numpy": "numpy"}
+NEEDED = {
+    "omegaconf": "omegaconf",
+    "rich": "rich",
+    "yaml": "PyYAML",
+    "torchmetrics": "torchmetrics",
+    "tokenizers": "tokenizers",
+    "safetensors": "safetensors",
+    "numpy": "numpy",
+}
 IMAGE = ("torch", "transformers", "lightning")
 WHEELS = "build/wheels"
 
 # The end-to-end run: two tasks of three types each (step 2 pseudo-labels and distils), two epochs.
-TWO_STEPS = ["dataset=synthetic", "dataset.tasks=[[ORG,PERSON,GPE],[DATE,CARDINAL,NORP]]", "dataset.task_names=[first,second]",
-             "dataset.permutations=[[0,1]]", "setting=split-all", "method=gencner", "logger=none", "trainer.max_epochs=2",
-             "name=gpu-check-train"]
+TWO_STEPS = [
+    "dataset=synthetic",
+    "dataset.tasks=[[ORG,PERSON,GPE],[DATE,CARDINAL,NORP]]",
+    "dataset.task_names=[first,second]",
+    "dataset.permutations=[[0,1]]",
+    "setting=split-all",
+    "method=gencner",
+    "logger=none",
+    "trainer.max_epochs=2",
+    "name=gpu-check-train",
+]
 GPU_TRAIN = ["model=large", "trainer=fast", "dataset.synthetic.train=2000", "dataset.synthetic.dev=200", "dataset.synthetic.test=400"]
-CPU_TRAIN = ["model=tiny", "model.denoise_epochs=0", "trainer=fast", "trainer.accelerator=cpu", "trainer.precision=32-true",
-             "trainer.eval_batch_size=64", "dataset.synthetic.train=240", "dataset.synthetic.dev=40", "dataset.synthetic.test=60"]
+CPU_TRAIN = [
+    "model=tiny",
+    "model.denoise_epochs=0",
+    "trainer=fast",
+    "trainer.accelerator=cpu",
+    "trainer.precision=32-true",
+    "trainer.eval_batch_size=64",
+    "dataset.synthetic.train=240",
+    "dataset.synthetic.dev=40",
+    "dataset.synthetic.test=60",
+]
 
 
 def absent(modules: Sequence[str]) -> list[str]:
@@ -55,22 +79,30 @@ def install_missing(wheels: Path) -> list[str]:
     if not wanted:
         return []
     if not wheels.is_dir():
-        raise SystemExit(f"gpu-check: {', '.join(wanted)} missing and no wheel folder {wheels}; fill it where there is "
-                         f"network: pip download --dest {wheels} {' '.join(wanted)}")
+        raise SystemExit(
+            f"gpu-check: {', '.join(wanted)} missing and no wheel folder {wheels}; fill it where there is "
+            f"network: pip download --dest {wheels} {' '.join(wanted)}"
+        )
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(wheels), *wanted], check=True)
     importlib.invalidate_caches()
     return wanted
 
 
 def environment(installed: list[str]) -> dict:
+    import lightning
     import torch
     import transformers
-    import lightning
 
     gpu = torch.cuda.is_available()
-    return {"python": platform.python_version(), "torch": torch.__version__, "cuda": torch.version.cuda,
-            "transformers": transformers.__version__, "lightning": lightning.__version__,
-            "device": torch.cuda.get_device_name() if gpu else "cpu", "installed_from_wheels": installed}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "transformers": transformers.__version__,
+        "lightning": lightning.__version__,
+        "device": torch.cuda.get_device_name() if gpu else "cpu",
+        "installed_from_wheels": installed,
+    }
 
 
 def end_to_end(runs: Path, overrides: Sequence[str]) -> dict:
@@ -86,10 +118,15 @@ def end_to_end(runs: Path, overrides: Sequence[str]) -> dict:
     steps = []
     for folder in sorted((run / "steps").glob("step-*")):
         record = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-        steps.append({"step": record["step"], "timings": record.get("timings"), "dev_history": record.get("dev", {}).get("history"),
-                      "pseudo_seconds": (record.get("pseudo") or {}).get("seconds")})
-    return {"exit_code": code, "total_s": total, "overrides": [*TWO_STEPS, *overrides], "steps": steps,
-            "macro_f1": results.get("macro_f1")}
+        steps.append(
+            {
+                "step": record["step"],
+                "timings": record.get("timings"),
+                "dev_history": record.get("dev", {}).get("history"),
+                "pseudo_seconds": (record.get("pseudo") or {}).get("seconds"),
+            }
+        )
+    return {"exit_code": code, "total_s": total, "overrides": [*TWO_STEPS, *overrides], "steps": steps, "macro_f1": results.get("macro_f1")}
 
 
 def bench(out: Path, gpu: bool, budget_s: float, overrides: Sequence[str]) -> dict:
@@ -101,8 +138,14 @@ def bench(out: Path, gpu: bool, budget_s: float, overrides: Sequence[str]) -> di
     return json.loads(path.read_text(encoding="utf-8")) if code == 0 else {"exit_code": code}
 
 
-def run_check(out: Path, wheels: Path, budget_s: float, bench_overrides: Sequence[str] = (),
-              train_overrides: Sequence[str] | None = None, runs: Path | None = None) -> dict:
+def run_check(
+    out: Path,
+    wheels: Path,
+    budget_s: float,
+    bench_overrides: Sequence[str] = (),
+    train_overrides: Sequence[str] | None = None,
+    runs: Path | None = None,
+) -> dict:
     """Figures go to `out` (two small JSON files: what a device machine sends back); the training run,
     its step models included, to `runs` (default: out/runs)."""
     out.mkdir(parents=True, exist_ok=True)

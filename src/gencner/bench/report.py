@@ -20,9 +20,15 @@ def bench_table(results: dict) -> Table:
         for i, row in enumerate(results[kind]):
             minutes = estimate[i]["total_minutes"] if kind == "train" and i < len(estimate) else None
             table.add_row(
-                "train+KD" if kind == "train" else "decode", row["mode"],
-                f"{row['sentences_per_s']:,.1f}", f"{row['tokens_per_s']:,.0f}", f"{row['tflops']:.2f}",
-                _fmt(row.get("share_of_peak"), "{:.0%}"), _fmt(row.get("peak_memory_gb"), "{:.1f}"),
-                _fmt(row.get("host_syncs_per_batch"), "{:.1f}"), _fmt(row.get("ratio_to_paper"), "{:.2f}"), _fmt(minutes, "{:.0f}"),
+                "train+KD" if kind == "train" else "decode",
+                row["mode"],
+                f"{row['sentences_per_s']:,.1f}",
+                f"{row['tokens_per_s']:,.0f}",
+                f"{row['tflops']:.2f}",
+                _fmt(row.get("share_of_peak"), "{:.0%}"),
+                _fmt(row.get("peak_memory_gb"), "{:.1f}"),
+                _fmt(row.get("host_syncs_per_batch"), "{:.1f}"),
+                _fmt(row.get("ratio_to_paper"), "{:.2f}"),
+                _fmt(minutes, "{:.0f}"),
             )
     return table

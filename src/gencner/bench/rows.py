@@ -11,8 +11,14 @@ from dataclasses import dataclass
 
 # Every row: no logger or progress display; a teacher (method=gencner distils at the pseudo triplets);
 # decoding stops at 16 indices, the length a trained model emits on this workload (5 triplets and EOS).
-BASE = ["logger=none", "trainer.progress=false", "method=gencner", "model.denoise_epochs=0",
-        "model.max_length_base=16", "model.max_length_ratio=0"]
+BASE = [
+    "logger=none",
+    "trainer.progress=false",
+    "method=gencner",
+    "model.denoise_epochs=0",
+    "model.max_length_base=16",
+    "model.max_length_ratio=0",
+]
 MODEL = {"gpu": ["model=large"], "cpu": ["model=small"]}  # BART-large's shape; something a CPU finishes
 # On a CPU every row runs in fp32: bf16 autocast is a GPU path (on a CPU it only emulates it, slowly).
 CPU = ["trainer.accelerator=cpu", "trainer.precision=32-true"]

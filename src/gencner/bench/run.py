@@ -7,8 +7,9 @@ runs `model=small` as a smoke test: compare its ratios, not its absolute numbers
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import torch
 
@@ -19,7 +20,8 @@ from gencner.bench.rows import Row, decode_rows, row_overrides, train_rows
 from gencner.bench.train_row import time_training
 from gencner.bench.workload import NEW, TYPE_NAMES, TYPES, lexicon, pieces_per_word, sentences, step_examples
 from gencner.config import load_config
-from gencner.model.factory import NerModel, build_model
+from gencner.config.schema import Config
+from gencner.families.pointer.factory import NerModel, build_model
 
 # Training sentences: enough that the throughput row's epoch outlasts a 10-20 s budget on an H100
 # (2,281 sentences/s at batch 256); the CPU smoke run needs a few hundred.
@@ -27,7 +29,7 @@ SENTENCES = {"gpu": 24_000, "cpu": 600}
 DEV = 16  # the one validation Lightning runs after the timed batches
 
 
-def build_bench_model(cfg: Any, words: Sequence[str]) -> NerModel:
+def build_bench_model(cfg: Config, words: Sequence[str]) -> NerModel:
     model = build_model(cfg.model, words, TYPE_NAMES, cfg.seed)
     model.add_types(TYPES)
     return model
@@ -63,18 +65,35 @@ def eos_kept_from_winning(model: NerModel) -> Iterator[None]:
 
 def figures(row: Row, measured: dict) -> dict:
     s = max(measured["seconds"], 1e-9)
-    return {"mode": row.name, "sentences_per_s": measured["sentences"] / s, "tokens_per_s": measured["tokens"] / s,
-            "tflops": measured["flops"] / s / 1e12, "overrides": list(row.overrides), "host_read": row.host_read, **measured}
+    return {
+        "mode": row.name,
+        "sentences_per_s": measured["sentences"] / s,
+        "tokens_per_s": measured["tokens"] / s,
+        "tflops": measured["flops"] / s / 1e12,
+        "overrides": list(row.overrides),
+        "host_read": row.host_read,
+        **measured,
+    }
 
 
-def description(cfg: Any, model: NerModel, train: Sequence, examples: Sequence) -> dict[str, Any]:
+def description(cfg: Config, model: NerModel, train: Sequence, examples: Sequence) -> dict[str, Any]:
     c = model.net.bart.config
     sources = [len(s.ids) for s in model.source_encoder().encode_many(train)]
     return {
-        "model": {"name": cfg.model.name, "d_model": c.d_model, "layers": c.encoder_layers, "heads": c.encoder_attention_heads,
-                  "ffn": c.encoder_ffn_dim, "vocab": c.vocab_size, "parameters": sum(p.numel() for p in model.net.parameters())},
-        "workload": {"sentences": len(train), "mean_source": sum(sources) / len(train),
-                     "mean_target": sum(3 * len(e.targets) + 1 for e in examples) / len(train)},
+        "model": {
+            "name": cfg.model.name,
+            "d_model": c.d_model,
+            "layers": c.encoder_layers,
+            "heads": c.encoder_attention_heads,
+            "ffn": c.encoder_ffn_dim,
+            "vocab": c.vocab_size,
+            "parameters": sum(p.numel() for p in model.net.parameters()),
+        },
+        "workload": {
+            "sentences": len(train),
+            "mean_source": sum(sources) / len(train),
+            "mean_target": sum(3 * len(e.targets) + 1 for e in examples) / len(train),
+        },
     }
 
 
@@ -90,8 +109,14 @@ def add_ratios(results: dict, peak_tflops: float | None) -> None:
             r["share_of_peak"] = r["tflops"] / peak_tflops
 
 
-def run_bench(device_name: str | None = None, budget_s: float = 20.0, peak_tflops: float | None = None,
-              compile_model: bool = False, overrides: Sequence[str] = (), n_sentences: int | None = None) -> dict[str, Any]:
+def run_bench(
+    device_name: str | None = None,
+    budget_s: float = 20.0,
+    peak_tflops: float | None = None,
+    compile_model: bool = False,
+    overrides: Sequence[str] = (),
+    n_sentences: int | None = None,
+) -> dict[str, Any]:
     gpu = (device_name or ("cuda" if torch.cuda.is_available() else "cpu")).startswith("cuda")
     threads = torch.get_num_threads()
     if not gpu:
@@ -105,10 +130,13 @@ def run_bench(device_name: str | None = None, budget_s: float = 20.0, peak_tflop
         torch.set_num_threads(threads)
 
 
-def _run_bench(gpu: bool, budget_s: float, peak_tflops: float | None, compile_model: bool, overrides: Sequence[str],
-               n_sentences: int | None) -> dict[str, Any]:
-    plan = {"train": [(r, load_config(row_overrides(r, gpu, list(overrides)))) for r in train_rows(gpu, compile_model)],
-            "decode": [(r, load_config(row_overrides(r, gpu, list(overrides)))) for r in decode_rows(gpu)]}
+def _run_bench(
+    gpu: bool, budget_s: float, peak_tflops: float | None, compile_model: bool, overrides: Sequence[str], n_sentences: int | None
+) -> dict[str, Any]:
+    plan = {
+        "train": [(r, load_config(row_overrides(r, gpu, list(overrides)))) for r in train_rows(gpu, compile_model)],
+        "decode": [(r, load_config(row_overrides(r, gpu, list(overrides)))) for r in decode_rows(gpu)],
+    }
     cfg = plan["train"][0][1]
     words = lexicon(cfg.model.vocab_size, cfg.seed)
     model = build_bench_model(cfg, words)

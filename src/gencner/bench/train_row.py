@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import lightning as L
 import torch
@@ -15,18 +16,19 @@ import torch
 from gencner.bench.flops import Sizes, training_flops
 from gencner.bench.syncs import SyncCounter, peak_memory_gb, reset_peak_memory, synchronize
 from gencner.bench.workload import NEW, OLD, TYPES
-from gencner.cl.callbacks import CLCallback
 from gencner.cl.context import TaskContext
-from gencner.data.batching import Example
+from gencner.config.schema import Config
 from gencner.data.schema import Sentence
 from gencner.data.streams import TaskStep
+from gencner.data.targets import Example
 from gencner.errors import GencnerError
-from gencner.model.factory import NerModel
+from gencner.families.pointer.factory import NerModel
+from gencner.families.pointer.family import FAMILY
 from gencner.runner import Runner
 from gencner.trainer import run_device
 
 
-class TimedBatches(CLCallback):
+class TimedBatches(L.Callback):
     """Lets `warmup` batches pass, counts host syncs over the next `probe` ones (GPU only), then times
     batches until `budget_s` has passed or the epoch ends, and stops the fit. The device is synchronised
     only where the timing starts and ends: inside it the host runs ahead as it does in training.
@@ -65,21 +67,44 @@ class TimedBatches(CLCallback):
         if time.perf_counter() - self.started > self.budget_s or batch_idx + 1 == trainer.num_training_batches:
             synchronize(self.device)
             seconds = time.perf_counter() - self.started
-            self.result.update(seconds=seconds, sentences=self.sentences, batches=self.seen - self.warmup - self.probe,
-                               warmup_batches=self.warmup + self.probe,
-                               tokens=float(self.tokens), flops=float(self.flops), peak_memory_gb=peak_memory_gb(self.device))
+            self.result.update(
+                seconds=seconds,
+                sentences=self.sentences,
+                batches=self.seen - self.warmup - self.probe,
+                warmup_batches=self.warmup + self.probe,
+                tokens=float(self.tokens),
+                flops=float(self.flops),
+                peak_memory_gb=peak_memory_gb(self.device),
+            )
             self.started = None
             trainer.should_stop = True  # Lightning validates once more (untimed), then ends the fit
 
 
 def bench_step(dev: Sequence[Sentence]) -> TaskStep:
     """Step 2 of a two-task stream: the teacher knows OLD, the step learns NEW."""
-    return TaskStep(step=2, task=1, task_name="new", new_types=NEW, seen_types=TYPES, label_types=NEW, train=[],
-                    dev=list(dev), tests={}, tasks_so_far=[("old", OLD), ("new", NEW)])
+    return TaskStep(
+        step=2,
+        task=1,
+        task_name="new",
+        new_types=NEW,
+        seen_types=TYPES,
+        label_types=NEW,
+        train=[],
+        dev=list(dev),
+        tests={},
+        tasks_so_far=[("old", OLD), ("new", NEW)],
+    )
 
 
-def time_training(cfg: Any, model: NerModel, examples: Sequence[Example], dev: Sequence[Sentence], sizes: Sizes,
-                  budget_s: float, host_read: bool = False) -> dict[str, Any]:
+def time_training(
+    cfg: Config,
+    model: NerModel,
+    examples: Sequence[Example],
+    dev: Sequence[Sentence],
+    sizes: Sizes,
+    budget_s: float,
+    host_read: bool = False,
+) -> dict[str, Any]:
     """One row: a fresh teacher (a frozen copy seeing OLD), the step's datamodule and `Runner.fit`."""
     device = torch.device(run_device(cfg.trainer))
     L.seed_everything(cfg.seed, verbose=False)
@@ -87,12 +112,13 @@ def time_training(cfg: Any, model: NerModel, examples: Sequence[Example], dev: S
     teacher = model.frozen_copy(n_types=len(OLD))
     timer = TimedBatches(sizes, device, budget_s, host_read=host_read)
     with tempfile.TemporaryDirectory(prefix="gencner-bench-") as root:
-        runner = Runner(cfg, Path(root), cumulative=False, extra_callbacks=[timer])
-        ctx = TaskContext(cfg, bench_step(dev), None, model, teacher, Path(root))
-        ctx.examples = list(examples)
-        ctx.datamodule = runner.datamodule(ctx)
+        runner = Runner(cfg, Path(root), fit_callbacks=[timer])
+        ctx = TaskContext(cfg, FAMILY, bench_step(dev), None, model, teacher, Path(root))
+        ctx.set_data(list(examples), FAMILY.datamodule(ctx, list(examples)))
         runner.fit(ctx)
     if "seconds" not in timer.result:
-        raise GencnerError(f"the training row saw {timer.seen} batches, fewer than its {timer.warmup + timer.probe} "
-                           "warm-up batches and one timed one: give it more sentences")
+        raise GencnerError(
+            f"the training row saw {timer.seen} batches, fewer than its {timer.warmup + timer.probe} "
+            "warm-up batches and one timed one: give it more sentences"
+        )
     return timer.result

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from gencner.cl.pseudo import merged_example
-from gencner.data.batching import Example
-from gencner.data.encoding import Triplet
 from gencner.data.schema import Sentence, Span
+from gencner.data.targets import Example
+from gencner.families.pointer.encoding import Triplet
 
 TYPES = ("ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP")
 OLD, NEW = TYPES[:3], TYPES[3:]
-TYPE_NAMES = {"ORG": "organization", "PERSON": "person", "GPE": "government", "DATE": "date", "CARDINAL": "cardinal",
-              "NORP": "nationality"}
+TYPE_NAMES = {"ORG": "organization", "PERSON": "person", "GPE": "government", "DATE": "date", "CARDINAL": "cardinal", "NORP": "nationality"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def pieces_per_word(tokenizer, words: Sequence[str]) -> float:
 
 def sentence_words(rng: random.Random, mean: float) -> int:
     """Lognormal lengths around `mean` (most sentences short, a long tail), at least 6 words."""
-    return max(6, min(round(rng.lognormvariate(-0.45**2 / 2, 0.45) * mean), int(4 * mean)))
+    return max(6, min(round(rng.lognormvariate(-(0.45**2) / 2, 0.45) * mean), int(4 * mean)))
 
 
 def entities(rng: random.Random, n_words: int, mean: float) -> tuple[Span, ...]:
@@ -84,4 +83,3 @@ def step_examples(batch: Sequence[Sentence]) -> list[Example]:
         pseudo = [Triplet(span, (0.9, 0.9, 0.9)) for span in s.spans if span.type in OLD]
         out.append(merged_example(s.restrict(NEW), pseudo, "pseudo-first"))
     return out
-

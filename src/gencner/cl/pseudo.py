@@ -15,18 +15,18 @@ target = [pseudo triplets in the teacher's order] + [gold sorted by (start, end)
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import numpy as np
 
 from gencner.config.validation import BELOW_THRESHOLD
-from gencner.data.batching import Example
-from gencner.data.encoding import Triplet
+from gencner.data.predictions import Prediction
 from gencner.data.schema import Sentence, Span
+from gencner.data.targets import Example
 
 
-def confidence_thresholds(predictions: Iterable[Sequence[Triplet]], quantile: float) -> dict[str, float]:
+def confidence_thresholds(predictions: Iterable[Sequence[Prediction]], quantile: float) -> dict[str, float]:
     """τ_t for every type that has at least one pseudo triplet."""
     by_type: dict[str, list[float]] = defaultdict(list)
     for triplets in predictions:
@@ -43,7 +43,7 @@ KEPT, DISTILLED, DROPPED, CONFLICT = "kept", "distilled", "dropped", "conflicts"
 class PseudoTriplet:
     """A teacher triplet in a step's target: `hard` ones get cross-entropy, soft ones only distillation."""
 
-    triplet: Triplet
+    triplet: Prediction
     hard: bool = True
 
     @property
@@ -70,16 +70,18 @@ class PseudoStats:
         return self.fate[CONFLICT]
 
     def to_dict(self) -> dict:
-        return {t: {"raw": self.raw[t], "below_threshold": self.below_threshold[t], **{g: c[t] for g, c in self.fate.items()}}
-                for t in sorted(self.raw)}
+        return {
+            t: {"raw": self.raw[t], "below_threshold": self.below_threshold[t], **{g: c[t] for g, c in self.fate.items()}}
+            for t in sorted(self.raw)
+        }
 
 
-def passes(t: Triplet, thresholds: dict[str, float]) -> bool:
+def passes(t: Prediction, thresholds: dict[str, float]) -> bool:
     """conf ≥ τ_t (a type without a threshold has no pseudo triplet to pass)."""
     return t.confidence >= thresholds.get(t.span.type, float("inf"))
 
 
-def triplet_fate(t: Triplet, gold: Sequence[Span], thresholds: dict[str, float], below: str) -> str:
+def triplet_fate(t: Prediction, gold: Sequence[Span], thresholds: dict[str, float], below: str) -> str:
     """kept | distilled | dropped | conflicts for one teacher triplet (gold wins over every pseudo one)."""
     if any(t.span.overlaps(g) for g in gold):
         return CONFLICT
@@ -89,7 +91,7 @@ def triplet_fate(t: Triplet, gold: Sequence[Span], thresholds: dict[str, float],
 
 
 def select_pseudo(
-    triplets: Sequence[Triplet], gold: Sequence[Span], thresholds: dict[str, float], stats: PseudoStats, below: str = "drop"
+    triplets: Sequence[Prediction], gold: Sequence[Span], thresholds: dict[str, float], stats: PseudoStats, below: str = "drop"
 ) -> list[PseudoTriplet]:
     """The teacher's triplets that enter the target, in teacher order: those at or above their type's
     threshold as hard labels, those below it as `below` says; none that overlaps gold."""
@@ -107,9 +109,9 @@ def select_pseudo(
     return selected
 
 
-def merged_example(sentence: Sentence, pseudo: Sequence[PseudoTriplet | Triplet], order: str) -> Example:
+def merged_example(sentence: Sentence, pseudo: Sequence[PseudoTriplet | Prediction], order: str) -> Example:
     """[pseudo (teacher order); gold sorted] or, with order="sorted", all spans sorted by position.
-    A plain Triplet is a hard pseudo label."""
+    A plain prediction is a hard pseudo label."""
     gold = sorted(sentence.spans, key=lambda s: (s.start, s.end, s.type))
     marked = [p if isinstance(p, PseudoTriplet) else PseudoTriplet(p) for p in pseudo]
     # (span, is a pseudo triplet, gets cross-entropy)
@@ -128,14 +130,23 @@ def pseudo_quality(kept: Sequence[Sequence[Span]], gold_old: Sequence[Sequence[S
         gold = [{s for s in sent if s.type == kind} for sent in gold_old]
         tp = sum(len(p & g) for p, g in zip(pred, gold))
         n_pred, n_gold = sum(map(len, pred)), sum(map(len, gold))
-        out[kind] = {"tp": tp, "pred": n_pred, "gold": n_gold,
-                     "precision": tp / n_pred if n_pred else None, "recall": tp / n_gold if n_gold else None}
+        out[kind] = {
+            "tp": tp,
+            "pred": n_pred,
+            "gold": n_gold,
+            "precision": tp / n_pred if n_pred else None,
+            "recall": tp / n_gold if n_gold else None,
+        }
     return out
 
 
 def quality_by_group(
-    predictions: Sequence[Sequence[Triplet]], gold: Sequence[Sequence[Span]], gold_old: Sequence[Sequence[Span]],
-    thresholds: dict[str, float], below: str, types: Sequence[str],
+    predictions: Sequence[Sequence[Prediction]],
+    gold: Sequence[Sequence[Span]],
+    gold_old: Sequence[Sequence[Span]],
+    thresholds: dict[str, float],
+    below: str,
+    types: Sequence[str],
 ) -> dict[str, dict]:
     """Precision/recall against the old types' true gold of: every teacher triplet (raw), those at or
     above τ_t (above) and below it (below), whatever became of them; and of each fate group (kept,

@@ -12,7 +12,7 @@ class BestWeights(L.Callback):
     """After each validation, remember the student's weights if the dev score improved (ties keep the
     earlier epoch); at the end of the fit, put the best weights back (select="best") or keep the last."""
 
-    def __init__(self, select: str = "best"):
+    def __init__(self, select: str):
         self.select = select
         self.best_score: float | None = None
         self.best_epoch: int | None = None

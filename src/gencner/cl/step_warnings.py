@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def count_noun(n: int, noun: str, plural: str | None = None) -> str:
-    """"1 word", "4,876 words"."""
+    """ "1 word", "4,876 words"."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
@@ -21,16 +21,22 @@ def step_warnings(record: dict, source_tokens: int) -> list[str]:
     truncation = record.get("truncation") or {}
     train = truncation.get("train") or {}
     if train.get("sentences"):
-        lines.append(f"step {k}: {count_noun(train['sentences'], 'training sentence')} cut to {limit}: "
-                     f"{count_noun(train['words'], 'word')} and {count_noun(train['target_entities'], 'target entity', 'target entities')} "
-                     f"not trained on{_first(train.get('examples'))}")
+        lines.append(
+            f"step {k}: {count_noun(train['sentences'], 'training sentence')} cut to {limit}: "
+            f"{count_noun(train['words'], 'word')} and {count_noun(train['target_entities'], 'target entity', 'target entities')} "
+            f"not trained on{_first(train.get('examples'))}"
+        )
     dev = truncation.get("dev") or {}
     if dev.get("sentences"):
-        lines.append(f"step {k}: {count_noun(dev['sentences'], 'dev sentence')} cut to {limit}: "
-                     f"{count_noun(dev['words'], 'word')} not seen when choosing the best epoch{_first(dev.get('examples'))}")
+        lines.append(
+            f"step {k}: {count_noun(dev['sentences'], 'dev sentence')} cut to {limit}: "
+            f"{count_noun(dev['words'], 'word')} not seen when choosing the best epoch{_first(dev.get('examples'))}"
+        )
     for name, scored in (record.get("tests") or {}).items():
         decode = scored.get("decode") or {}
         if decode.get("truncated_sources"):
-            lines.append(f"step {k}: {count_noun(decode['truncated_sources'], 'test sentence')} ({name}) cut to {limit}: "
-                         f"{count_noun(decode['truncated_entities'], 'gold entity', 'gold entities')} past the cut scored as misses")
+            lines.append(
+                f"step {k}: {count_noun(decode['truncated_sources'], 'test sentence')} ({name}) cut to {limit}: "
+                f"{count_noun(decode['truncated_entities'], 'gold entity', 'gold entities')} past the cut scored as misses"
+            )
     return lines

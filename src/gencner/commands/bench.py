@@ -17,8 +17,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--compile", action="store_true", help="also torch.compile gencner's modes (trainer.compile=true)")
 
 
-def run(overrides: list[str], conf: str | None = None, out: str = "", budget_s: float = 20.0,
-        peak_tflops: float | None = None, device: str | None = None, compile: bool = False) -> int:
+def run(
+    overrides: list[str],
+    conf: str | None = None,
+    out: str = "",
+    budget_s: float = 20.0,
+    peak_tflops: float | None = None,
+    device: str | None = None,
+    compile: bool = False,
+) -> int:
     if device not in (None, "cpu", "cuda"):
         raise GencnerError(f"--device {device}: choose cpu or cuda (one GPU: the rows are single-device runs)")
     from gencner.atomic import write_json

@@ -10,7 +10,7 @@ from gencner.errors import ConfigError
 
 
 def parse_ints(values: list[str], name: str, available: int | None = None) -> list[int]:
-    """"0 1", "0,1" and "all" (every permutation of the dataset) are accepted."""
+    """ "0 1", "0,1" and "all" (every permutation of the dataset) are accepted."""
     items = [v for value in values for v in value.replace(",", " ").split()]
     if items == ["all"] and available is not None:
         return list(range(available))
@@ -23,8 +23,9 @@ def parse_ints(values: list[str], name: str, available: int | None = None) -> li
 def add_arguments(parser) -> None:
     parser.add_argument("--perms", nargs="+", default=None, help="permutation indices, or 'all' (default: permutation=)")
     parser.add_argument("--seeds", nargs="+", default=None, help="seeds (default: seed=)")
-    parser.add_argument("--methods", nargs="+", default=None,
-                        help="method presets (conf/method/) to run on the same stream and compare (default: method=)")
+    parser.add_argument(
+        "--methods", nargs="+", default=None, help="method presets (conf/method/) to run on the same stream and compare (default: method=)"
+    )
     parser.add_argument("--no-upper", action="store_true", help="skip the non-CL upper bound")
 
 
@@ -38,8 +39,8 @@ def method_configs(overrides: list[str], methods: list[str] | None, conf: str | 
     cfgs = []
     for method in methods:
         cfg = load_config([*overrides, f"method={method}"], conf)
-        if cfg.name and len(methods) > 1:
-            cfg.name = f"{cfg.name}-{method}"
+        if cfg.name and len(methods) > 1:  # composed again, not edited: a composed configuration is final
+            cfg = load_config([*overrides, f"method={method}", f"name={cfg.name}-{method}"], conf)
         cfgs.append(cfg)
     return cfgs
 

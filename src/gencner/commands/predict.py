@@ -74,32 +74,57 @@ def write_output(output: str, text: str) -> None:
         write_text(output, text)
 
 
-def run(overrides: list[str], conf: str | None = None, model: str = "", input: str = "-", output: str = "-",
-        batch_size: int = 64, device: str = "cpu", beam_size: int | None = None) -> int:
+def _parts(prediction) -> dict:
+    """The probabilities a confidence is made of, where the model has several (the pointer's start,
+    end and type indices; confidence = their minimum)."""
+    probs = getattr(prediction, "probs", None)
+    return {"probs": [round(p, 6) for p in probs]} if probs is not None else {}
+
+
+def run(
+    overrides: list[str],
+    conf: str | None = None,
+    model: str = "",
+    input: str = "-",
+    output: str = "-",
+    batch_size: int = 64,
+    device: str = "cpu",
+    beam_size: int | None = None,
+) -> int:
     if overrides:
         raise ConfigError(f"predict takes no key=value overrides (got {' '.join(overrides)})")
     check_options(model, input, output, batch_size, beam_size)
     sentences = read_plain(input)
     check_device(device)
-    from gencner.model.inference import predict_sentences
-    from gencner.model.io import load_model
+    from gencner.families import load_model
 
     ner = load_model(Path(model), device=device)
     if beam_size is not None:
+        if not hasattr(ner, "decoding"):  # a span scorer scores every span at once: nothing to search
+            raise ConfigError(f"--beam-size: the model in {model} does not decode step by step")
         ner.decoding["beam_size"] = beam_size
     kept = [s for s in sentences if s.tokens]
-    predictions, report = predict_sentences(ner, kept, batch_size, flat=True)
+    predictions, report = ner.predict(kept, batch_size, flat=True)
     by_idx = {s.idx: p for s, p in zip(kept, predictions)}
     lines = []
     for s in sentences:
-        entities = [{"start": t.span.start, "end": t.span.end, "type": t.span.type, "text": s.mention(t.span),
-                     "confidence": round(t.confidence, 6), "probs": [round(p, 6) for p in t.probs]} for t in by_idx.get(s.idx, [])]
+        entities = [
+            {"start": t.span.start, "end": t.span.end, "type": t.span.type, "text": s.mention(t.span), "confidence": round(t.confidence, 6)}
+            | _parts(t)
+            for t in by_idx.get(s.idx, [])
+        ]
         lines.append(json.dumps({"tokens": list(s.tokens), "entities": entities}, ensure_ascii=False))
     write_output(output, "\n".join(lines) + ("\n" if lines else ""))
     summary = report.to_dict()
-    print(f"gencner predict: {len(sentences)} sentences, {summary['triplets']} entities; "
-          f"truncated sources {summary['truncated_sources']}, malformed outputs {sum(summary['malformed'].values())}", file=sys.stderr)
+    print(
+        f"gencner predict: {len(sentences)} sentences, {summary['triplets']} entities; "
+        f"truncated sources {summary['truncated_sources']}, malformed outputs {sum(summary['malformed'].values())}",
+        file=sys.stderr,
+    )
     if summary["truncated_sources"]:
-        print(f"gencner predict: warning: {count_noun(summary['truncated_sources'], 'sentence')} cut to the model's "
-              f"{ner.max_source_tokens} source tokens; no entity is predicted past the cut", file=sys.stderr)
+        print(
+            f"gencner predict: warning: {count_noun(summary['truncated_sources'], 'sentence')} cut to the model's "
+            f"{ner.max_source_tokens} source tokens; no entity is predicted past the cut",
+            file=sys.stderr,
+        )
     return 0

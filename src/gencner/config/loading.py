@@ -1,62 +1,44 @@
-"""Build a Config from conf/ and `key=value` overrides.
+"""Build a Config from the configuration layers (layers.py) and `key=value` overrides.
 
 Order of composition (later wins):
-  schema defaults → conf/<group>/<choice>.yaml for each group → conf/config.yaml values →
-  conf/experiment/<name>.yaml values → CLI overrides.
-Group choices come from conf/config.yaml's `defaults:`, then the experiment's `defaults:`, then the CLI
-(`dataset=few-nerd`). Anything unknown is a ConfigError that lists what is valid.
+  schema defaults → <group>/<choice>.yaml for each group → config.yaml values →
+  experiment/<name>.yaml values (after those of the experiments it extends) → CLI overrides.
+Group choices come from config.yaml's `defaults:`, then the experiment's `defaults:` (the experiments
+it extends first), then the CLI (`dataset=few-nerd`). An experiment extends others with
+`defaults: {experiment: NAME}` or `{experiment: [A, B]}`. Anything unknown is a ConfigError that lists
+what is valid.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from pathlib import Path
-from typing import Any, Iterable
+import re
+import typing
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import OmegaConfBaseException, ValidationError
 
+from gencner.config.layers import available, conf_layers, find, read_yaml
 from gencner.config.schema import Config
 from gencner.config.validation import validate
 from gencner.errors import ConfigError
 
 GROUPS = ("dataset", "setting", "model", "method", "trainer", "logger")
+EXPERIMENT = "experiment"
 
 
-def conf_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The conf/ folder: an explicit path, else $GENCNER_CONF, else the repository's conf/ (the package
-    is installed from a checkout), else ./conf."""
-    if explicit is not None:
-        if not (Path(explicit) / "config.yaml").is_file():
-            raise ConfigError(f"--conf {explicit}: no config.yaml in that folder")
-        return Path(explicit)
-    candidates = [os.environ.get("GENCNER_CONF"), Path(__file__).resolve().parents[3] / "conf", "conf"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "config.yaml").is_file():
-            return Path(candidate)
-    raise ConfigError("no configuration folder found: pass --conf DIR or set GENCNER_CONF to a folder holding config.yaml")
+def group_choices(layers) -> dict[str, list[str]]:
+    """Every group's choices in these layers, experiments last (what `--help` lists)."""
+    return {group: available(layers, group) for group in (*GROUPS, EXPERIMENT)}
 
 
-def available(root: Path, group: str) -> list[str]:
-    folder = root / group
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def _read_yaml(path: Path) -> DictConfig:
-    try:
-        loaded = OmegaConf.load(path)
-    except Exception as exc:  # yaml errors carry line numbers in their text
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(loaded, DictConfig):
-        raise ConfigError(f"{path}: expected a mapping of keys to values")
-    return loaded
-
-
-def _group_file(root: Path, group: str, choice: str) -> Path:
-    path = root / group / f"{choice}.yaml"
-    if not path.is_file():
-        valid = ", ".join(available(root, group)) or "(none)"
+def _group_file(layers, group: str, choice: str):
+    path = find(layers, group, f"{choice}.yaml")
+    if path is None:
+        valid = ", ".join(available(layers, group)) or "(none)"
         raise ConfigError(f"unknown {group} '{choice}'; valid choices: {valid}")
     return path
 
@@ -69,50 +51,63 @@ def parse_overrides(overrides: Iterable[str]) -> tuple[dict[str, str], list[str]
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise ConfigError(f"override '{item}' is not of the form key=value")
-        if key in GROUPS or key == "experiment":
+        if key in GROUPS or key == EXPERIMENT:
             choices[key] = value
         else:
             dotlist.append(item)
     return choices, dotlist
 
 
-def _split_defaults(node: DictConfig, origin: Path) -> tuple[dict[str, str], DictConfig]:
+def _split_defaults(node: DictConfig, origin, extends: bool) -> tuple[dict[str, str], list[str], DictConfig]:
+    """(group choices, the experiments it extends, the values) of a file with a `defaults:` mapping."""
     data = OmegaConf.to_container(node)
     defaults = data.pop("defaults", {}) or {}
-    if not isinstance(defaults, dict) or any(k not in GROUPS for k in defaults):
-        raise ConfigError(f"{origin}: `defaults:` must map groups ({', '.join(GROUPS)}) to choices")
-    return {k: str(v) for k, v in defaults.items()}, OmegaConf.create(data)
+    allowed = (*GROUPS, EXPERIMENT) if extends else GROUPS
+    if not isinstance(defaults, dict) or any(k not in allowed for k in defaults):
+        raise ConfigError(f"{origin}: `defaults:` must map groups ({', '.join(allowed)}) to choices")
+    parents = defaults.pop(EXPERIMENT, None) or []
+    parents = [str(p) for p in (parents if isinstance(parents, list) else [parents])]
+    return {k: str(v) for k, v in defaults.items()}, parents, OmegaConf.create(data)
+
+
+def _experiment_layers(layers, name: str, chain: tuple[str, ...] = ()) -> list[tuple[str, dict, DictConfig]]:
+    """(name, choices, values) of an experiment, after those of the experiments it extends."""
+    if name in chain:
+        raise ConfigError(f"experiment '{name}' extends itself: {' → '.join([*chain, name])}")
+    path = _group_file(layers, EXPERIMENT, name)
+    choices, parents, values = _split_defaults(read_yaml(path), path, extends=True)
+    extended = [layer for parent in parents for layer in _experiment_layers(layers, parent, (*chain, name))]
+    return [*extended, (name, choices, values)]
 
 
 def load_config(overrides: Iterable[str] = (), conf: str | os.PathLike | None = None) -> Config:
     """Compose the configuration; returns a typed, validated Config (an OmegaConf structured object)."""
-    root = conf_dir(conf)
+    layers = conf_layers(conf)
     cli_choices, dotlist = parse_overrides(overrides)
-    choices, base_values = _split_defaults(_read_yaml(root / "config.yaml"), root / "config.yaml")
-    experiment = cli_choices.pop("experiment", None)
-    exp_values = OmegaConf.create({})
-    if experiment:
-        exp_path = _group_file(root, "experiment", experiment)
-        exp_choices, exp_values = _split_defaults(_read_yaml(exp_path), exp_path)
+    base = find(layers, "config.yaml")
+    choices, _, base_values = _split_defaults(read_yaml(base), base, extends=False)
+    experiment = cli_choices.pop(EXPERIMENT, None)
+    experiments = _experiment_layers(layers, experiment) if experiment else []
+    for _, exp_choices, _ in experiments:
         choices.update(exp_choices)
     choices.update(cli_choices)
     missing = [g for g in GROUPS if g not in choices]
     if missing:
-        raise ConfigError(f"no choice for group(s) {', '.join(missing)} in {root / 'config.yaml'}")
+        raise ConfigError(f"no choice for group(s) {', '.join(missing)} in {base}")
 
     cfg = OmegaConf.structured(Config)
-    layers: list[tuple[str, Any]] = []
+    values: list[tuple[str, Any]] = []
     for group in GROUPS:
-        path = _group_file(root, group, choices[group])
-        layers.append((str(path), OmegaConf.create({group: _read_yaml(path)})))
-    layers.append((str(root / "config.yaml"), base_values))
-    layers.append((f"experiment '{experiment}'", exp_values))
-    layers.append(("command line", _parse_dotlist(dotlist)))
-    for origin, layer in layers:
+        path = _group_file(layers, group, choices[group])
+        values.append((str(path), OmegaConf.create({group: read_yaml(path)})))
+    values.append((str(base), base_values))
+    values.extend((f"experiment '{name}'", exp_values) for name, _, exp_values in experiments)
+    values.append(("command line", _parse_dotlist(dotlist)))
+    for origin, layer in values:
         cfg = _merge(cfg, layer, origin)
     cfg.choices = dict(choices)
     cfg.experiment = experiment
-    validate(cfg, root)
+    validate(cfg)
     return cfg
 
 
@@ -134,6 +129,9 @@ def _explain(exc: OmegaConfBaseException) -> str:
     """Turn OmegaConf's error into one line naming the key and what is valid there."""
     full_key = getattr(exc, "full_key", None) or ""
     message = str(getattr(exc, "msg", None) or exc).splitlines()[0]
+    choices = literal_choices(schema_type(full_key))
+    if choices and isinstance(exc, ValidationError):
+        return f"{full_key}={exc.value!r} is not valid; choose one of: {', '.join(choices)}"
     if "not in" in message or "Key '" in message and "not" in message:
         parent = full_key.rpartition(".")[0]
         valid = ", ".join(valid_keys(parent)) or "(none)"
@@ -141,18 +139,27 @@ def _explain(exc: OmegaConfBaseException) -> str:
     return f"bad value for '{full_key}': {message}"
 
 
+def schema_type(dotted: str) -> Any:
+    """The schema's type of a dotted key (list indices ignored: `setting.test[1]`), None if it has none."""
+    node: Any = Config
+    for part in filter(None, re.sub(r"\[\d+\]", "", dotted).split(".")):
+        if not dataclasses.is_dataclass(node):
+            return None
+        node = typing.get_type_hints(node).get(part)
+    return node if dotted else None
+
+
+def literal_choices(hint: Any) -> tuple:
+    """The values of a Literal type, also inside Optional[...] or list[...]; () for any other type."""
+    if typing.get_origin(hint) is Literal:
+        return typing.get_args(hint)
+    return next((found for arg in typing.get_args(hint) if (found := literal_choices(arg))), ())
+
+
 def valid_keys(dotted_parent: str) -> list[str]:
     """Field names of the dataclass at `dotted_parent` ('' = the top level)."""
-    node: Any = Config
-    for part in filter(None, dotted_parent.split(".")):
-        found = {f.name: f for f in dataclasses.fields(node)}.get(part)
-        if found is None or found.default_factory is dataclasses.MISSING:
-            return []
-        sample = found.default_factory()
-        if not dataclasses.is_dataclass(sample):
-            return []
-        node = type(sample)
-    return sorted(f.name for f in dataclasses.fields(node))
+    node = schema_type(dotted_parent) if dotted_parent else Config
+    return sorted(f.name for f in dataclasses.fields(node)) if dataclasses.is_dataclass(node) else []
 
 
 def to_container(cfg: Config) -> dict:

@@ -1,12 +1,29 @@
 """The configuration schema. Every key a user can set is declared here with its type and default;
 OmegaConf rejects unknown keys and wrong types against it (see loading.py for the error messages).
+A key with a fixed set of values is typed with one of the Literal types below: OmegaConf refuses any
+other value, and these declarations are the only place the values are written down.
 
 The YAML files under conf/ fill these dataclasses; their docstrings say what each key means."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Literal
+
+Format = Literal["spankl", "conll", "conll2012", "hub", "synthetic"]
+Tagging = Literal["bio", "bioes", "io"]
+HubSchema = Literal["few-nerd", "ontonotes"]
+TrainAllocation = Literal["split", "filter", "all"]
+TestSet = Literal["all", "filter"]
+KdPositions = Literal["pseudo", "all"]
+TargetOrder = Literal["pseudo-first", "sorted"]
+BelowThreshold = Literal["drop", "distill", "keep"]
+Selection = Literal["best", "last"]
+# fp16 is left out: its range cannot hold the masking score, and bf16 is what modern GPUs offer.
+# Lightning's alias "32" is left out too: a bare 32 on the command line is a number, not this string.
+Precision = Literal["32-true", "bf16-mixed", "bf16-true"]
+LoggerName = Literal["none", "csv", "wandb"]
+WandbMode = Literal["offline", "online", "disabled"]
 
 
 @dataclass
@@ -39,10 +56,10 @@ class SyntheticConfig:
 class DatasetConfig:
     """A dataset definition: where the sentences come from and how types are grouped into tasks.
 
-    format: spankl | conll | conll2012 | hub | synthetic.
+    format: which reader reads it (data/readers/; `synthetic` generates the corpus instead).
     path: folder holding train/dev/test files (file formats); train/dev/test override single files.
     source/hub_config/revision/schema: for format=hub, a hub name or a local folder (save_to_disk output
-      or Parquet export), and which feature layout it has (few-nerd | ontonotes).
+      or Parquet export), and which feature layout it has.
     tasks: the types of each task, in perm0 order; task_names: a short name per task.
     permutations: task orders as indices into `tasks` (perm0 first).
     type_names: natural-language name of each type (its type token is initialised from these words).
@@ -52,18 +69,18 @@ class DatasetConfig:
     """
 
     name: str = "synthetic"
-    format: str = "synthetic"
-    path: Optional[str] = None
-    train: Optional[str] = None
-    dev: Optional[str] = None
-    test: Optional[str] = None
-    tagging: str = "bio"
+    format: Format = "synthetic"
+    path: str | None = None
+    train: str | None = None
+    dev: str | None = None
+    test: str | None = None
+    tagging: Tagging = "bio"
     token_column: int = 0
     tag_column: int = -1
-    source: Optional[str] = None
-    hub_config: Optional[str] = None
-    revision: Optional[str] = "refs/convert/parquet"
-    schema: Optional[str] = None
+    source: str | None = None
+    hub_config: str | None = None
+    revision: str | None = "refs/convert/parquet"
+    schema: HubSchema | None = None
     use_task_files: bool = True
     tasks: list[list[str]] = field(default_factory=list)
     task_names: list[str] = field(default_factory=list)
@@ -80,28 +97,49 @@ class SettingConfig:
     """How tasks are drawn from the corpus (protocol §2).
 
     train: split (SpanKL's disjoint chunks) | filter (sentences holding a task's types) | all.
-    test: the test sets scored after every step, the first is the headline: all | filter.
+    test: the test sets scored after every step, the first is the headline.
     cumulative: non-CL upper bound: step k trains on tasks 1..k with gold of all seen types.
     single_step: offline upper bound: one step, all types, all training data.
     """
 
     name: str = "split-all"
-    train: str = "split"
-    test: list[str] = field(default_factory=lambda: ["all"])
+    train: TrainAllocation = "split"
+    test: list[TestSet] = field(default_factory=lambda: ["all"])
     cumulative: bool = False
     single_step: bool = False
 
 
 @dataclass
+class SpanConfig:
+    """What only a span scorer (method.family=spankl, spankl.md §2, §4, §5) has: the size h of each type's
+    start and end vectors, the widest span scored (in words; SpanKL has no limit: memory grows as
+    n·max_span_width per sentence of n words instead of n²; spans wider than it are counted), the
+    dropout on word vectors, the heads' learning rate (the encoder's is trainer.lr), the warm-up steps
+    of its cosine schedule (SpanKL: 200, set by model=bert-large-cased; null = trainer.warmup_ratio of
+    the step's updates, for the short CPU steps), and the probability at which a (span, type) is
+    predicted."""
+
+    head_size: int = 50
+    max_span_width: int = 64
+    word_dropout: float = 0.1
+    head_lr: float = 1e-3
+    warmup_steps: int | None = None
+    threshold: float = 0.5
+
+
+@dataclass
 class ModelConfig:
-    """The pointer BART. `pretrained` names a checkpoint (hub name or folder); otherwise the architecture
-    below is built with random weights and a byte-level BPE tokenizer is trained on the corpus, and
-    `denoise_epochs` > 0 first pretrains it as BART is pretrained (text infilling on the training
-    sentences, no labels), once per corpus and architecture (cached under <output_dir>/_pretrained/)."""
+    """The network of the method's family. `pretrained` names a checkpoint (hub name or folder: a BART for
+    the pointer family, a BERT-like encoder for spankl); otherwise the architecture below is built with
+    random weights (for spankl: a BERT with d_model hidden units, encoder_layers layers, attention_heads
+    heads and ffn_dim intermediate units) with a tokenizer trained on the corpus (byte-level BPE as
+    BART's, WordPiece as BERT's), and `denoise_epochs` > 0 first pretrains it as its kind is
+    pretrained (BART: text infilling; BERT: masked LM) on unlabeled text, once per corpus, family and
+    architecture (cached under <output_dir>/_pretrained/). The decoding keys are the pointer's."""
 
     name: str = "tiny"
-    pretrained: Optional[str] = None
-    tokenizer: Optional[str] = None
+    pretrained: str | None = None
+    tokenizer: str | None = None
     vocab_size: int = 1200
     d_model: int = 128
     encoder_layers: int = 2
@@ -117,12 +155,16 @@ class ModelConfig:
     beam_size: int = 1
     max_length_base: int = 10
     max_length_ratio: float = 0.8
+    span: SpanConfig = field(default_factory=SpanConfig)
 
 
 @dataclass
 class MethodConfig:
     """The continual-learning method (protocol §5). finetune: no teacher; pseudo-only / kd-only: one half
-    of GenCNER; gencner: both.
+    of GenCNER; gencner: both; spankl: a span scorer distilled on its logits.
+
+    family: the model family the method trains (gencner.families): pointer (the generative pointer
+      BART of GenCNER) | spankl (SpanKL's BERT span scorer); the model group gives its sizes or checkpoint.
 
     threshold_quantile: τ_t is this quantile of the confidences of type t's pseudo triplets (0.5 = median).
     below_threshold: what a pseudo triplet below τ_t becomes: drop (out of the target: the paper read
@@ -133,25 +175,33 @@ class MethodConfig:
     """
 
     name: str = "gencner"
+    family: str = "pointer"
     pseudo_labels: bool = True
     distill: bool = True
     threshold_quantile: float = 0.5
-    below_threshold: str = "drop"
+    below_threshold: BelowThreshold = "drop"
     kd_weight: float = 1.0
     kd_temperature: float = 1.0
-    kd_positions: str = "pseudo"
-    target_order: str = "pseudo-first"
+    kd_positions: KdPositions = "pseudo"
+    target_order: TargetOrder = "pseudo-first"
 
 
 @dataclass
 class TrainerConfig:
-    """Optimisation and hardware for every step (protocol §5.8: AdamW, linear warm-up/decay, best dev)."""
+    """Optimisation and hardware for every step (protocol §5.8: AdamW, linear warm-up/decay, best dev).
+
+    devices: Lightning's `devices`: a number of devices (-1: all), a list of device indices ([0, 1]) or
+      auto. Typed Any because OmegaConf's Union cannot tell a user which of the three was meant:
+      validation.py checks it with one message.
+    extra: any other keyword argument of Lightning's Trainer (e.g. {limit_train_batches: 10,
+      profiler: simple}), passed through as given; one that gencner sets itself is an error.
+    """
 
     name: str = "cpu"
     accelerator: str = "auto"
-    devices: int = 1
+    devices: Any = 1
     strategy: str = "auto"
-    precision: str = "32-true"
+    precision: Precision = "32-true"
     max_epochs: int = 10
     batch_size: int = 8
     eval_batch_size: int = 64
@@ -159,25 +209,26 @@ class TrainerConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     gradient_clip: float = 1.0
-    select: str = "best"
+    select: Selection = "best"
     num_workers: int = 0
     length_bucketing: bool = False
-    token_budget: Optional[int] = None  # padded tokens per training batch (replaces batch_size when set)
+    token_budget: int | None = None  # padded tokens per training batch (replaces batch_size when set)
     compile: bool = False  # torch.compile the student's and teacher's forward (measure with `gencner bench --compile`)
     deterministic: bool = True
     progress: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class LoggerConfig:
-    """Where metrics go besides runs/: none | csv | wandb (offline unless mode=online)."""
+    """Where metrics go besides runs/ (W&B: offline unless mode=online)."""
 
-    name: str = "csv"
+    name: LoggerName = "csv"
     project: str = "gencner"
-    entity: Optional[str] = None
-    group: Optional[str] = None
+    entity: str | None = None
+    group: str | None = None
     tags: list[str] = field(default_factory=list)
-    mode: str = "offline"
+    mode: WandbMode = "offline"
 
 
 @dataclass
@@ -191,8 +242,8 @@ class Config:
     trainer: TrainerConfig = field(default_factory=TrainerConfig)
     logger: LoggerConfig = field(default_factory=LoggerConfig)
     choices: dict[str, str] = field(default_factory=dict)
-    experiment: Optional[str] = None
-    name: Optional[str] = None
+    experiment: str | None = None
+    name: str | None = None
     seed: int = 1
     permutation: int = 0
     output_dir: str = "runs"

@@ -4,9 +4,10 @@ Every removal is counted in the corpus report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
 
+from gencner.config.schema import DatasetConfig
 from gencner.data.readers import REPAIR_DUPLICATE, read_conll, read_conll2012, read_hub, read_spankl
 from gencner.data.schema import SPLITS, Corpus, ReadReport, Sentence, Span
 from gencner.data.synthetic import generate_synthetic
@@ -21,11 +22,11 @@ DEFAULT_FILES = {
 REPAIR_FLAT_OVERLAP = "overlapping gold spans in flat data (kept the earlier, then longer, span)"
 
 
-def dataset_types(dcfg: Any) -> tuple[str, ...]:
+def dataset_types(dcfg: DatasetConfig) -> tuple[str, ...]:
     return tuple(t for task in dcfg.tasks for t in task)
 
 
-def split_path(dcfg: Any, split: str) -> Path:
+def split_path(dcfg: DatasetConfig, split: str) -> Path:
     """The file (or folder) of one split: dataset.<split>, else dataset.path/<default name>."""
     explicit = getattr(dcfg, split)
     if explicit:
@@ -39,7 +40,7 @@ def split_path(dcfg: Any, split: str) -> Path:
     return path
 
 
-def _spankl_path(dcfg: Any, split: str) -> Path:
+def _spankl_path(dcfg: DatasetConfig, split: str) -> Path:
     """SpanKL's *_task.jsonl carries the Split allocation; prefer it for train/dev when present."""
     path = split_path(dcfg, split)
     task_file = path.with_name(path.stem + "_task" + path.suffix)
@@ -48,7 +49,7 @@ def _spankl_path(dcfg: Any, split: str) -> Path:
     return path
 
 
-def read_split(dcfg: Any, split: str, report: ReadReport) -> list[Sentence]:
+def read_split(dcfg: DatasetConfig, split: str, report: ReadReport) -> list[Sentence]:
     fmt = dcfg.format
     readers: dict[str, Callable[[], list[Sentence]]] = {
         "spankl": lambda: read_spankl(_spankl_path(dcfg, split), split, report),
@@ -67,7 +68,7 @@ def _keep_flat(spans: tuple[Span, ...]) -> tuple[list[Span], int]:
     return kept, len(spans) - len(kept)
 
 
-def normalise(sentences: list[Sentence], dcfg: Any, report: ReadReport) -> list[Sentence]:
+def normalise(sentences: list[Sentence], dcfg: DatasetConfig, report: ReadReport) -> list[Sentence]:
     """Rename, restrict to the dataset's types and (flat data) remove overlaps, counting every change."""
     known = set(dataset_types(dcfg))
     renames = dict(dcfg.type_map)
@@ -90,7 +91,7 @@ def normalise(sentences: list[Sentence], dcfg: Any, report: ReadReport) -> list[
     return out
 
 
-def load_corpus(dcfg: Any) -> Corpus:
+def load_corpus(dcfg: DatasetConfig) -> Corpus:
     """Read (or generate) the dataset described by `dcfg` (a DatasetConfig)."""
     report = ReadReport(source=_describe_source(dcfg))
     if dcfg.format == "synthetic":
@@ -104,7 +105,7 @@ def load_corpus(dcfg: Any) -> Corpus:
     return Corpus(dcfg.name, splits["train"], splits["dev"], splits["test"], dataset_types(dcfg), report)
 
 
-def _describe_source(dcfg: Any) -> str:
+def _describe_source(dcfg: DatasetConfig) -> str:
     if dcfg.format == "synthetic":
         s = dcfg.synthetic
         noisy = f", ambiguous={s.ambiguous_fraction}" if s.ambiguous_fraction else ""

@@ -9,7 +9,7 @@ Decoding: `length_batches` sorts by length and cuts where a batch is full or wou
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import torch
 from torch.utils.data import Sampler
@@ -125,8 +125,9 @@ class RankBatches(Sampler[list[int]]):
         self.base, self.rank, self.world = base, rank, world
         self.count = -(-len(base) // world)  # halving adds batches up to the next multiple of `world`
         if len(base.lengths) < self.count * world:  # too few examples to halve into that many batches
-            raise GencnerError(f"{len(base.lengths)} training examples cannot be shared equally by {world} ranks; "
-                               "use fewer trainer.devices or more data")
+            raise GencnerError(
+                f"{len(base.lengths)} training examples cannot be shared equally by {world} ranks; use fewer trainer.devices or more data"
+            )
 
     def __len__(self) -> int:
         return self.count

@@ -7,8 +7,8 @@ spans of a sentence are kept sorted by (start, end, type).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
 
 SPLITS = ("train", "dev", "test")
 
@@ -19,7 +19,7 @@ class Span:
     end: int  # exclusive
     type: str
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
 
@@ -39,7 +39,7 @@ class Sentence:
         object.__setattr__(self, "tokens", tuple(self.tokens))
         object.__setattr__(self, "spans", tuple(sorted(self.spans)))
 
-    def restrict(self, types: Iterable[str]) -> "Sentence":
+    def restrict(self, types: Iterable[str]) -> Sentence:
         """The same sentence with gold only for ``types`` (the others are removed, not relabelled)."""
         keep = set(types)
         return replace(self, spans=tuple(s for s in self.spans if s.type in keep))
@@ -61,7 +61,7 @@ class Corpus:
     dev: list[Sentence]
     test: list[Sentence]
     types: tuple[str, ...]
-    report: "ReadReport"
+    report: ReadReport
 
     def split(self, name: str) -> list[Sentence]:
         return {"train": self.train, "dev": self.dev, "test": self.test}[name]
@@ -103,7 +103,7 @@ class ReadReport:
         self.sentences[split] = len(sentences)
         self.entities[split] = entity_counts(sentences)
 
-    def merge(self, other: "ReadReport") -> None:
+    def merge(self, other: ReadReport) -> None:
         for reason, n in other.repairs.items():
             self.repairs[reason] += n
         for reason, n in other.drops.items():

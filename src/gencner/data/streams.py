@@ -15,8 +15,8 @@ sentences holding at least one entity of a seen type (the union of the tasks' Fi
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from gencner.data.schema import Corpus, Sentence
 from gencner.errors import DataError

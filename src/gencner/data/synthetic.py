@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from gencner.data import synthetic_templates as tpl
 from gencner.data.schema import SPLITS, Sentence, Span
@@ -36,7 +36,11 @@ SYNTHETIC_TYPES = ("ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP")
 
 
 def generate_synthetic(
-    seed: int = 13, train: int = 3000, dev: int = 300, test: int = 600, empty_fraction: float = 0.1,
+    seed: int = 13,
+    train: int = 3000,
+    dev: int = 300,
+    test: int = 600,
+    empty_fraction: float = 0.1,
     ambiguous_fraction: float = 0.0,
 ) -> dict[str, list[Sentence]]:
     """The three splits {"train", "dev", "test"}; sentence ``idx`` is its position in its split and

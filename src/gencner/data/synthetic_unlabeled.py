@@ -10,8 +10,8 @@ names reserved for dev and test (``synthetic_mentions.HELD_OUT_RATE``), so those
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from gencner.data.schema import Sentence
 from gencner.data.synthetic import check_fractions, draw_sentence, split_rng, wants_neutral

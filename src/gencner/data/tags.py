@@ -11,7 +11,7 @@ sequences: an entity is a maximal run of one label, so two adjacent entities of 
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from gencner.data.schema import Span
 
@@ -84,7 +84,7 @@ def tags_to_spans(tags: Sequence[str], scheme: str, repair: Repair | None = None
     return spans
 
 
-def spans_to_tags(n_words: int, spans: Sequence[Span], scheme: str = "bio") -> list[str]:
+def spans_to_tags(n_words: int, spans: Sequence[Span], scheme: str) -> list[str]:
     """Encode non-overlapping spans as tags (the inverse of ``tags_to_spans`` on well-formed input)."""
     tags = ["O"] * n_words
     for span in spans:

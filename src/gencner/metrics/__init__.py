@@ -5,8 +5,19 @@ import importlib
 
 # Names are loaded on first use: span_f1 needs torch, the matrix functions do not (reports, notebooks).
 _HOMES = {
-    "continual": ("backward_interference", "bwt", "forgetting", "gap", "learning_accuracy", "macro_f1", "matrix_row",
-                  "mean_backward_interference", "mean_forgetting", "mean_std", "micro_f1_pooled", "validate_matrix"),
+    "continual": (
+        "backward_interference",
+        "bwt",
+        "forgetting",
+        "gap",
+        "learning_accuracy",
+        "macro_f1",
+        "matrix_row",
+        "mean_backward_interference",
+        "mean_forgetting",
+        "micro_f1_pooled",
+        "validate_matrix",
+    ),
     "overlap": ("resolve_overlaps",),
     "span_f1": ("SpanF1", "counts_by_type", "prf", "score_counts", "task_f1"),
 }
@@ -19,23 +30,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'gencner.metrics' has no attribute {name!r}")
 
 
-__all__ = [
-    "SpanF1",
-    "backward_interference",
-    "bwt",
-    "counts_by_type",
-    "forgetting",
-    "gap",
-    "learning_accuracy",
-    "macro_f1",
-    "matrix_row",
-    "mean_backward_interference",
-    "mean_forgetting",
-    "mean_std",
-    "micro_f1_pooled",
-    "prf",
-    "resolve_overlaps",
-    "score_counts",
-    "task_f1",
-    "validate_matrix",
-]
+__all__ = sorted(_MODULE_OF)

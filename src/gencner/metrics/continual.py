@@ -12,9 +12,6 @@ matrix) return None rather than a made-up 0.0: there is no old task to have forg
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-
-import numpy as np
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # span_f1 imports torch; the matrix functions below are used without it (reports)
@@ -29,8 +26,7 @@ def validate_matrix(matrix: Matrix) -> list[list[float]]:
     for k, row in enumerate(rows):
         if len(row) != k + 1:
             raise ValueError(
-                f"result matrix row {k} (after step {k + 1}) has {len(row)} entries, expected {k + 1}: "
-                "row k holds the F1 of tasks 0..k"
+                f"result matrix row {k} (after step {k + 1}) has {len(row)} entries, expected {k + 1}: row k holds the F1 of tasks 0..k"
             )
     return rows
 
@@ -130,19 +126,4 @@ def learning_accuracy(matrix: Matrix) -> list[float]:
 def gap(upper: Sequence[float], cl: Sequence[float]) -> list[float]:
     """Gap to the upper bound per step: gap[k] = upper[k] − cl[k] (e.g. non-CL Macro-F1 − CL Macro-F1).
     Only the steps both sequences have (the common prefix) are returned."""
-    return [float(u) - float(c) for u, c in zip(upper, cl)]
-
-
-def mean_std(values_per_run: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
-    """Per step, the mean and the *population* standard deviation (ddof = 0, numpy's default and what
-    SpanKL prints) across runs (e.g. the task permutations).
-
-    Runs of different lengths (an unfinished run) are cut to the steps every run has, so that each
-    reported step averages the same runs; the extra steps of longer runs are left out."""
-    if not values_per_run:
-        raise ValueError("mean_std needs at least one run")
-    n_steps = min(len(run) for run in values_per_run)
-    table = np.array([[float(v) for v in run[:n_steps]] for run in values_per_run], dtype=float)
-    if n_steps == 0:
-        return [], []
-    return table.mean(axis=0).tolist(), table.std(axis=0).tolist()
+    return [float(u) - float(c) for u, c in zip(upper, cl, strict=False)]

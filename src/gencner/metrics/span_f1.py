@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 import torch
 from torchmetrics import Metric
 
 from gencner.data.schema import Span
 
-SpanLike = Union[Span, tuple]
+SpanLike = Span | tuple
 COUNT_KEYS = ("tp", "fp", "fn")
 
 
@@ -45,8 +45,14 @@ def score_counts(tp: int, fp: int, fn: int) -> dict[str, Any]:
     """The full score dict of one type (or one pool of types): counts, gold, pred, precision, recall, f1."""
     precision, recall, f1 = prf(tp, fp, fn)
     return {
-        "tp": int(tp), "fp": int(fp), "fn": int(fn), "gold": int(tp + fn), "pred": int(tp + fp),
-        "precision": precision, "recall": recall, "f1": f1,
+        "tp": int(tp),
+        "fp": int(fp),
+        "fn": int(fn),
+        "gold": int(tp + fn),
+        "pred": int(tp + fp),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
     }
 
 
@@ -58,8 +64,7 @@ def as_span_key(span: SpanLike) -> tuple[int, int, str]:
         start, end, type_ = span
         return operator.index(start), operator.index(end), str(type_)
     except (TypeError, ValueError):
-        raise ValueError(f"a span must be a Span or a (start, end, type) tuple with integer positions, "
-                         f"got {span!r}") from None
+        raise ValueError(f"a span must be a Span or a (start, end, type) tuple with integer positions, got {span!r}") from None
 
 
 class SpanF1(Metric):
@@ -107,7 +112,7 @@ class SpanF1(Metric):
         if len(preds) != len(golds):
             raise ValueError(f"preds has {len(preds)} sentences but golds has {len(golds)}")
         counts = {name: [0] * len(self.types) for name in COUNT_KEYS}
-        for pred_spans, gold_spans in zip(preds, golds):
+        for pred_spans, gold_spans in zip(preds, golds, strict=True):
             pred, gold = self._span_set(pred_spans), self._span_set(gold_spans)
             for name, keys in (("tp", pred & gold), ("fp", pred - gold), ("fn", gold - pred)):
                 for _, _, type_ in keys:
@@ -138,7 +143,7 @@ def _entry_counts(type_: str, entry: Any) -> dict[str, int]:
         values = list(entry)
         if len(values) != 3:
             raise ValueError(f"counts of type {type_!r} must be (tp, fp, fn), got {entry!r}")
-    return dict(zip(COUNT_KEYS, (int(operator.index(v)) for v in values)))
+    return dict(zip(COUNT_KEYS, (int(operator.index(v)) for v in values), strict=True))
 
 
 def counts_by_type(metric_or_dict: SpanF1 | Mapping) -> dict[str, dict[str, int]]:

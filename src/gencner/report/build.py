@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable
 
 from gencner.atomic import write_text
 from gencner.report import figures, loading, tables
+from gencner.report.loading import Method, ReportInputs, UpperBound
 
 CAPTIONS = {
     "matrix": "F1 matrix",
@@ -33,20 +34,22 @@ def save(figure, path: Path) -> None:
     figure.savefig(path, dpi=120, bbox_inches="tight")  # keeps the legend beside the axes
 
 
-def upper_notes(methods: list[dict], upper: dict | None) -> list[str]:
+def upper_notes(methods: Sequence[Method], upper: UpperBound | None) -> list[str]:
     """What a reader of the bound row and gap rows should know: no bound at all, or several pooled."""
     if not upper:
         return ["No non-CL upper bound in these runs (run them with `gencner experiment`)."]
-    compared_with = {frozenset(r["upper_bound"].get("run") for r in m["runs"] if r.get("upper_bound")) for m in methods}
+    compared_with = {frozenset(r.upper_bound.run for r in m.runs if r.upper_bound) for m in methods}
     if len(compared_with - {frozenset()}) > 1:  # e.g. experiments of different settings in one report
-        return [f"The methods were compared with different upper-bound runs: the bound row pools all {len(upper['runs'])} "
-                "(cut to the steps they share); each gap row uses the method's own."]
+        return [
+            f"The methods were compared with different upper-bound runs: the bound row pools all {len(upper.runs)} "
+            "(cut to the steps they share); each gap row uses the method's own."
+        ]
     return []
 
 
-def write_figures(inputs: dict, out: Path) -> tuple[list[tuple[str, str]], list[str]]:
+def write_figures(inputs: ReportInputs, out: Path) -> tuple[list[tuple[str, str]], list[str]]:
     """Saves every figure under `out`; returns (caption, file name) pairs and notes on skipped ones."""
-    methods, upper = inputs["methods"], inputs["upper"]
+    methods, upper = inputs.methods, inputs.upper
     written = [("Forgetting curves: Macro-F1 per step against the non-CL upper bound", "forgetting_curves.png")]
     save(figures.forgetting_curves(methods, upper), out / written[0][1])
     written.append(("Gap decomposition: Macro-F1, forgetting and what was not learned, at the last step", "gap_decomposition.png"))
@@ -55,11 +58,11 @@ def write_figures(inputs: dict, out: Path) -> tuple[list[tuple[str, str]], list[
     for method in methods:
         for kind, figure in figures.method_figures(method).items():
             if figure is None:
-                notes.append(MISSING[kind].format(label=method["label"]))
+                notes.append(MISSING[kind].format(label=method.label))
                 continue
-            name = f"{kind}-{file_stem(method['label'])}.png"
+            name = f"{kind}-{file_stem(method.label)}.png"
             save(figure, out / name)
-            written.append((f"{CAPTIONS[kind]}: {method['label']}", name))
+            written.append((f"{CAPTIONS[kind]}: {method.label}", name))
     return written, notes
 
 
@@ -71,5 +74,5 @@ def write_report(folders: Iterable[str | Path], out: str | Path | None = None) -
     out = Path(out) if out is not None else folders[0] / "report"
     written, notes = write_figures(inputs, out)
     path = out / "report.md"
-    write_text(path, tables.render_report(inputs["methods"], inputs["upper"], written, notes))
+    write_text(path, tables.render_report(inputs.methods, inputs.upper, written, notes))
     return path

@@ -1,10 +1,8 @@
-"""Run and experiment folders → the dicts the report draws from.
+"""Run and experiment folders → what the report draws from.
 
-A folder holds a results.json written either by `experiment.aggregate` (an experiment: it has "runs")
-or by `cl/results.summarise` (one run). Either way it is loaded as a *method*:
-
-    {"label": legend name, "method": method name, "name": experiment or run name, "folder": str,
-     "kind": "experiment" | "run", "results": the folder's results.json, "runs": [each run's results.json]}
+A folder holds a results.json written either by an experiment (an ExperimentResult: it lists its runs)
+or by one run (a RunResult). Either way it is loaded as a `Method`: its label, its results, and the
+RunResult of every run it stands for.
 
 The non-CL upper bound is not loaded from its own folders: every CL run's results.json names the upper
 run it was compared with and carries its Macro-F1 curve, which is all the report needs. A folder holding
@@ -12,83 +10,119 @@ an upper-bound run itself (method "non-cl") is added to the bound instead of bei
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
+from gencner.results import ExperimentResult, RunResult, is_experiment, stats
+from gencner.results.stats import CurveStats
 
 UPPER_METHOD = "non-cl"
 UPPER_LABEL = "Non-CL (upper bound)"
 
 
-def read_results(folder: Path) -> dict:
+@dataclass(frozen=True)
+class Method:
+    """One row of the report: an experiment folder (kind "experiment") or a single run folder ("run")."""
+
+    label: str  # the legend name: the method, or "method (name)" when two folders share a method
+    method: str
+    name: str  # the experiment's name, or the run folder's
+    folder: str
+    kind: str
+    results: ExperimentResult | RunResult
+    runs: list[RunResult]
+
+
+@dataclass(frozen=True)
+class UpperBound:
+    """The non-CL bound runs of a report, once each: their folders and Macro-F1 curves, in the same order."""
+
+    label: str
+    runs: list[str]
+    curves: list[list[float]]
+
+    @property
+    def stats(self) -> CurveStats:
+        return stats.curve_stats(self.curves)
+
+
+def read_results(folder: Path) -> ExperimentResult | RunResult:
     path = Path(folder) / "results.json"
     if not path.is_file():
-        raise GencnerError(f"{folder} has no results.json; give a run folder (runs/<name>/runs/p0-s1) or an experiment folder (runs/<name>)")
-    results = read_json(path)
-    if not isinstance(results, dict):
-        raise DataError(path, None, f"expected a JSON object, found {type(results).__name__}")
+        raise GencnerError(
+            f"{folder} has no results.json; give a run folder (runs/<name>/runs/p0-s1) or an experiment folder (runs/<name>)"
+        )
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise DataError(path, None, f"expected a JSON object, found {type(data).__name__}")
+    return ExperimentResult.from_json(data, str(path)) if is_experiment(data) else RunResult.from_json(data, str(path))
+
+
+def read_run(folder: Path) -> RunResult:
+    results = read_results(folder)
+    if not isinstance(results, RunResult):
+        raise DataError(Path(folder) / "results.json", None, "holds an experiment, expected one run's results")
     return results
 
 
-def is_experiment(results: dict) -> bool:
-    return "runs" in results and "experiment" in results
-
-
-def run_folder(experiment_dir: Path, recorded: str) -> Path:
+def run_folder(experiment_dir: Path, recorded: str | None) -> Path:
     """The recorded path, or the same run under this experiment folder when the folder was moved."""
-    path = Path(recorded)
+    path = Path(recorded or "")
     return path if (path / "results.json").is_file() else Path(experiment_dir) / "runs" / path.name
 
 
-def load_method(folder: str | Path) -> dict:
+def load_method(folder: str | Path) -> Method:
     folder = Path(folder)
     results = read_results(folder)
-    if is_experiment(results):
-        runs = [read_results(run_folder(folder, entry["dir"])) for entry in results["runs"]]
-        kind, name = "experiment", results["experiment"]
+    if isinstance(results, ExperimentResult):
+        runs = [read_run(run_folder(folder, entry.dir)) for entry in results.runs]
+        kind, name = "experiment", results.experiment
     else:
         runs, kind, name = [results], "run", folder.name
-    method = results.get("method") or name
-    return {"label": method, "method": method, "name": name, "folder": str(folder), "kind": kind, "results": results, "runs": runs}
+    method = results.method or name
+    return Method(label=method, method=method, name=name, folder=str(folder), kind=kind, results=results, runs=runs)
 
 
-def unique_labels(methods: list[dict]) -> None:
+def unique_labels(methods: Sequence[Method]) -> list[Method]:
     """Two folders of the same method (another config, say) are told apart by their name."""
     counts: dict[str, int] = {}
     for m in methods:
-        counts[m["method"]] = counts.get(m["method"], 0) + 1
-    for m in methods:
-        m["label"] = m["method"] if counts[m["method"]] == 1 else f"{m['method']} ({m['name']})"
+        counts[m.method] = counts.get(m.method, 0) + 1
+    return [m if counts[m.method] == 1 else replace(m, label=f"{m.method} ({m.name})") for m in methods]
 
 
-def upper_bound(methods: Sequence[dict], upper_folders: Sequence[dict] = ()) -> dict | None:
-    """The non-CL curves, once per upper run (experiments of several methods share them):
-    {"label", "runs": [upper run path, ...], "macro_f1": [curve per run]} or None when there is none."""
+def upper_bound(methods: Sequence[Method], upper_folders: Sequence[Method] = ()) -> UpperBound | None:
+    """The non-CL curves, once per upper run (experiments of several methods share them), or None."""
     curves: dict[str, list[float]] = {}
     for m in upper_folders:
-        for run in m["runs"]:
-            curves[str(run.get("run_dir") or m["folder"])] = run["macro_f1"]
+        for run in m.runs:
+            curves[str(run.run_dir or m.folder)] = run.macro_f1
     for m in methods:
-        for run in m["runs"]:
-            upper = run.get("upper_bound")
-            if upper and upper.get("macro_f1"):
-                curves.setdefault(str(upper.get("run") or f"{run.get('run_dir')} (upper)"), upper["macro_f1"])
+        for run in m.runs:
+            if run.upper_bound and run.upper_bound.macro_f1:
+                curves.setdefault(str(run.upper_bound.run or f"{run.run_dir} (upper)"), run.upper_bound.macro_f1)
     if not curves:
         return None
     paths = sorted(curves)
-    return {"label": UPPER_LABEL, "runs": paths, "macro_f1": [curves[p] for p in paths]}
+    return UpperBound(UPPER_LABEL, paths, [curves[p] for p in paths])
 
 
-def load_report_inputs(folders: Iterable[str | Path]) -> dict:
-    """{"methods": [method dicts], "upper": upper_bound(...) or None} for the given folders, in order."""
+@dataclass(frozen=True)
+class ReportInputs:
+    methods: list[Method]
+    upper: UpperBound | None
+
+
+def load_report_inputs(folders: Iterable[str | Path]) -> ReportInputs:
+    """The methods of the given folders, in order, and their bound."""
     loaded = [load_method(f) for f in folders]
     if not loaded:
         raise GencnerError("give at least one run or experiment folder")
-    methods = [m for m in loaded if m["method"] != UPPER_METHOD]
-    unique_labels(methods)
-    return {"methods": methods, "upper": upper_bound(methods, [m for m in loaded if m["method"] == UPPER_METHOD])}
+    methods = unique_labels([m for m in loaded if m.method != UPPER_METHOD])
+    return ReportInputs(methods, upper_bound(methods, [m for m in loaded if m.method == UPPER_METHOD]))
 
 
 def find_result_folders(root: str | Path) -> list[Path]:

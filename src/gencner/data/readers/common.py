@@ -6,8 +6,8 @@ The repair and drop reasons below are the exact strings that appear in a ``ReadR
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from gencner.data.schema import ReadReport, Sentence, Span
 from gencner.errors import DataError, GencnerError
@@ -73,9 +73,7 @@ class SentenceCollector:
         self.report = report
         self.sentences: list[Sentence] = []
 
-    def add(
-        self, tokens: Sequence[str], spans: Iterable[Span], origin: str, task_id: int | None = None
-    ) -> None:
+    def add(self, tokens: Sequence[str], spans: Iterable[Span], origin: str, task_id: int | None = None) -> None:
         if not tokens:
             self.report.drop(DROP_EMPTY, origin)
             return

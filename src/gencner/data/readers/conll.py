@@ -16,12 +16,12 @@ Broken sequences are decoded by the rule of ``gencner.data.tags`` and every repa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from gencner.data.readers.common import SentenceCollector, check_words_writable, numbered_lines
 from gencner.data.schema import ReadReport, Sentence, Span
-from gencner.data.tags import SCHEMES, TagError, split_tag, spans_to_tags, tags_to_spans
+from gencner.data.tags import SCHEMES, TagError, spans_to_tags, split_tag, tags_to_spans
 from gencner.errors import DataError, GencnerError
 
 DOCSTART = "-DOCSTART-"
@@ -81,7 +81,8 @@ def _pick(path: Path, number: int, columns: list[str], token_column: int, tag_co
         return DOCSTART, ""
     if not (0 <= token_at < count and 0 <= tag_at < count) or token_at == tag_at:
         raise DataError(
-            path, number,
+            path,
+            number,
             f"the line has {count} column(s); expected the word in column {token_column} and the tag in "
             f"column {tag_column} (columns counted from 0, negative from the end), two different columns",
         )
@@ -110,8 +111,10 @@ def write_conll(path: str | Path, sentences: Iterable[Sentence], scheme: str = "
     for sentence in sentences:
         _check_writable(sentence)
         if not blocks and sentence.tokens[0].startswith(BOM):
-            raise GencnerError(f"sentence {sentence.idx} ({sentence.origin or 'no origin'}): the first word of "
-                               "the file starts with U+FEFF, which would be read back as a byte-order mark")
+            raise GencnerError(
+                f"sentence {sentence.idx} ({sentence.origin or 'no origin'}): the first word of "
+                "the file starts with U+FEFF, which would be read back as a byte-order mark"
+            )
         tags = spans_to_tags(len(sentence.tokens), sentence.spans, scheme)
         rows = [f"{word}\t{tag}\n" for word, tag in zip(sentence.tokens, tags)]
         blocks.append("".join(rows) + "\n")

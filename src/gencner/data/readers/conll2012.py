@@ -21,8 +21,15 @@ from gencner.errors import DataError
 WORD_COLUMN = 3
 ENTITY_COLUMN = 10
 UNESCAPE = {
-    "-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-    "/.": ".", "/?": "?", "/-": "-",
+    "-LRB-": "(",
+    "-RRB-": ")",
+    "-LSB-": "[",
+    "-RSB-": "]",
+    "-LCB-": "{",
+    "-RCB-": "}",
+    "/.": ".",
+    "/?": "?",
+    "/-": "-",
 }
 
 
@@ -73,8 +80,12 @@ def _read_file(file: Path, name: str, collector: SentenceCollector) -> None:
             continue
         columns = stripped.split()
         if len(columns) <= ENTITY_COLUMN:
-            raise DataError(file, number, f"the line has {len(columns)} columns; a gold_conll line has at "
-                            f"least {ENTITY_COLUMN + 1} (the word in column 4, the entities in column 11)")
+            raise DataError(
+                file,
+                number,
+                f"the line has {len(columns)} columns; a gold_conll line has at "
+                f"least {ENTITY_COLUMN + 1} (the word in column 4, the entities in column 11)",
+            )
         if not current.words:
             current.first_line, current.document = number, columns[0]
         _read_entity_field(file, number, columns[ENTITY_COLUMN], current)
@@ -101,8 +112,9 @@ def _read_entity_field(file: Path, number: int, field: str, current: _Sentence) 
     if not type_name or any(c in "()*" for c in type_name):
         raise DataError(file, number, f"bad named-entity field {field!r} (expected *, (TYPE*, (TYPE) or *))")
     if current.open is not None:
-        raise DataError(file, number, f"entity ({type_name} opens inside ({current.open[0]} opened at "
-                        f"line {current.open[2]}: nested or unclosed entity")
+        raise DataError(
+            file, number, f"entity ({type_name} opens inside ({current.open[0]} opened at line {current.open[2]}: nested or unclosed entity"
+        )
     if field.endswith(")"):
         current.spans.append(Span(position, position + 1, type_name))
     else:

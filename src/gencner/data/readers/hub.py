@@ -27,9 +27,10 @@ Origins are ``"<source>[<hub split>]:<row>"`` (0-based row index, as ``dataset[r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 from gencner.data.readers.common import DROP_BIBLE, SentenceCollector
@@ -137,10 +138,7 @@ def _parquet_files(local: Path, config: str, hub_split: str, split: str) -> list
     base = local / config if (local / config).is_dir() else local
     everything = sorted(base.rglob("*.parquet"))
     # The split is named by a folder (train/, partial-train/) or by a file name part (train-0000.parquet).
-    chosen = [
-        path for path in everything
-        if {hub_split, split} & set(re.split(r"[/_.\-]+", path.relative_to(base).as_posix()))
-    ]
+    chosen = [path for path in everything if {hub_split, split} & set(re.split(r"[/_.\-]+", path.relative_to(base).as_posix()))]
     if not chosen:
         found = ", ".join(p.relative_to(local).as_posix() for p in everything[:10]) or "none"
         raise GencnerError(

@@ -6,8 +6,8 @@ included, so that output line i answers input line i. Lines are decoded as every
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from gencner.data.readers.common import decoded_lines, numbered_lines, parse_json_object
 from gencner.data.schema import Sentence
@@ -25,8 +25,10 @@ def read_plain(path: str) -> list[Sentence]:
 
 def sentences_from_lines(lines: Iterable[tuple[int, str]], source: str, jsonl: bool) -> list[Sentence]:
     """One Sentence per decoded (number, text) line; `source` names the input in errors and origins."""
-    return [Sentence(tuple(_jsonl_tokens(text, source, number) if jsonl else text.split()), (), number - 1,
-                     f"{source}:{number}") for number, text in lines]
+    return [
+        Sentence(tuple(_jsonl_tokens(text, source, number) if jsonl else text.split()), (), number - 1, f"{source}:{number}")
+        for number, text in lines
+    ]
 
 
 def _jsonl_tokens(line: str, source: str, number: int) -> list[str]:

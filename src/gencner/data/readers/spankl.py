@@ -14,8 +14,9 @@ ignored. Blank lines are skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from gencner.data.readers.common import SentenceCollector, check_words_writable, numbered_lines, parse_json_object
 from gencner.data.schema import ReadReport, Sentence, Span
@@ -45,8 +46,11 @@ def _words(path: Path, number: int, record: dict) -> list[str]:
     # Split on single spaces (not on any whitespace) so that the word indices are SpanKL's; an empty
     # word means the text was not made by joining words with single spaces, so indices are unreliable.
     if "" in tokens:
-        raise DataError(path, number, "`text` has an empty word (two spaces in a row, or a leading or "
-                        "trailing space): words must be joined by single spaces")
+        raise DataError(
+            path,
+            number,
+            "`text` has an empty word (two spaces in a row, or a leading or trailing space): words must be joined by single spaces",
+        )
     return tokens
 
 

@@ -1,0 +1,121 @@
+"""Save and load a NerModel as a Hugging Face-style folder:
+
+  config.json, model.safetensors   the BART (BartModel.save_pretrained; loadable by transformers alone)
+  pointer_head.safetensors         the pointer MLP and the type-token ids
+  tokenizer.json, ...              the tokenizer with its type tokens
+  gencner.json                     the type inventory, type names, source length, decoding settings
+
+Loading uses safetensors only (no pickle); a truncated or altered file gives a clear error: gencner.json
+records the SHA-256 of both weight files (safetensors itself checks structure, not content)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gencner import __version__
+from gencner.atomic import folder, write_json
+from gencner.checkpoints import check_digest, file_digest, quiet_hub_bars, read_meta_object
+from gencner.errors import GencnerError
+from gencner.families.pointer.factory import NerModel
+from gencner.families.pointer.pointer import PointerBart
+
+META = "gencner.json"
+HEAD = "pointer_head.safetensors"
+WEIGHTS = "model.safetensors"
+# gencner.json: key → (type, what it must be)
+META_FIELDS = {
+    "types": (list, "a list of type labels"),
+    "type_names": (dict, "an object {type: name}"),
+    "n_positions": (int, "an int"),
+    "max_source_tokens": (int, "an int"),
+    "eos_token_id": (int, "an int"),
+    "decoding": (dict, "an object of decoding settings"),
+}
+
+
+def save_model(model: NerModel, path: str | Path) -> Path:
+    from safetensors.torch import save_file
+
+    quiet_hub_bars()
+
+    with folder(path) as tmp:
+        model.net.bart.save_pretrained(tmp, safe_serialization=True)
+        head = {f"encoder_mlp.{k}": v.contiguous().cpu() for k, v in model.net.encoder_mlp.state_dict().items()}
+        head["type_token_ids"] = model.net.type_token_ids.cpu()
+        save_file(head, str(tmp / HEAD))
+        model.tokenizer.save_pretrained(tmp)
+        write_json(
+            tmp / META,
+            {
+                "sha256": {name: file_digest(tmp / name) for name in (WEIGHTS, HEAD)},
+                "gencner_version": __version__,
+                "types": list(model.types),
+                "type_names": dict(model.type_names),
+                "n_positions": model.net.n_positions,
+                "max_source_tokens": model.max_source_tokens,
+                "eos_token_id": model.net.eos_token_id,
+                "head_dropout": model.net.dropout,
+                "decoding": dict(model.decoding),
+            },
+        )
+    return Path(path)
+
+
+def load_model(path: str | Path, device: str = "cpu") -> NerModel:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BartModel
+
+    quiet_hub_bars()
+
+    path = Path(path)
+    meta_file = path / META
+    missing = [name for name in (META, "config.json", WEIGHTS, HEAD) if not (path / name).is_file()]
+    if missing:
+        raise GencnerError(
+            f"{path} is not a complete saved gencner model (missing {', '.join(missing)}); "
+            "models are saved by runs in runs/<name>/steps/step-NN/model"
+        )
+    meta = _read_meta(meta_file)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        bart = BartModel.from_pretrained(path, use_safetensors=True)  # never a pickled pytorch_model.bin
+        head = load_file(str(path / HEAD))
+    except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
+        raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
+    if "type_token_ids" not in head:
+        raise GencnerError(f"{path / HEAD}: no tensor 'type_token_ids' (truncated or altered file?)")
+    net = PointerBart(
+        bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"], float(meta.get("head_dropout", 0.1))
+    )
+    mlp = {k.removeprefix("encoder_mlp."): v for k, v in head.items() if k.startswith("encoder_mlp.")}
+    try:
+        net.encoder_mlp.load_state_dict(mlp)
+    except RuntimeError as exc:
+        raise GencnerError(f"{path / HEAD}: does not match the model: {str(exc).splitlines()[0]}") from None
+    if len(meta["types"]) != net.n_types:
+        raise GencnerError(f"{path}: {META} lists {len(meta['types'])} types but the head has {net.n_types}")
+    _check_digests(path, meta)  # last: the structural checks above name what is wrong more precisely
+    model = NerModel(
+        net.to(device), tokenizer, list(meta["types"]), dict(meta["type_names"]), meta["max_source_tokens"], dict(meta["decoding"])
+    )
+    return model
+
+
+def _check_digests(path: Path, meta: dict) -> None:
+    """Folders saved before digests were recorded have none; then only safetensors' own checks apply."""
+    for name, expected in (meta.get("sha256") or {}).items():
+        if name in (WEIGHTS, HEAD):
+            check_digest(path / name, expected, META)
+
+
+def _read_meta(meta_file: Path) -> dict:
+    """gencner.json, checked key by key, so that a damaged file is named instead of failing later."""
+    meta = read_meta_object(meta_file)
+    for key, (kind, described) in META_FIELDS.items():
+        value = meta.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            found = "nothing" if key not in meta else type(value).__name__
+            raise GencnerError(f"{meta_file}: `{key}` must be {described}, found {found}")
+    return meta

@@ -1,0 +1,113 @@
+"""Inference (spankl.md §5): p = σ(s) over the learned columns only (a future type has no column, so it
+is never scored); every (span, type) with p ≥ threshold is a candidate; on flat datasets overlaps are
+resolved greedily:
+  1. sort candidates by p, descending; the sort is stable and candidates come in type order, then span
+     order (row-major), so ties keep that order (no length tie-break), as in SpanKL;
+  2. accept a candidate if none of its words is taken yet.
+SpanKL then writes BIO tags and re-extracts entities; the accepted spans never overlap and each
+starts with its own B tag, so that round trip gives back exactly the accepted spans and is skipped.
+The threshold is one setting used everywhere (SpanKL's training-time F1 uses logit > 0 instead of
+p ≥ 0.5, spankl.md §8.8: the two differ only at logit exactly 0)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from gencner.data.schema import Sentence, Span
+from gencner.families.spankl.batching import SpanExample
+from gencner.families.spankl.model import SpanKLModel
+from gencner.families.spankl.spans import band_width, cell_span
+from gencner.families.spankl.teacher import length_batches
+
+
+@dataclass(frozen=True, order=True)
+class ScoredSpan:
+    """A prediction: words [start, end) (end exclusive, as Span) of `type`, with its probability."""
+
+    start: int
+    end: int
+    type: str
+    confidence: float
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.type)
+
+
+def span_candidates(probs: torch.Tensor, types: Sequence[str], threshold: float) -> list[ScoredSpan]:
+    """Every cell of one sentence's (n, W, K) probabilities with p ≥ threshold, in type order, then
+    span order. Cells past the sentence (i + w ≥ n) are never candidates."""
+    n, width, n_types = probs.shape
+    if n_types != len(types):
+        raise ValueError(f"{n_types} probability columns for {len(types)} types")
+    inside = (torch.arange(n)[:, None] + torch.arange(width)[None, :]) < n
+    hits = ((probs >= threshold) & inside[..., None]).permute(2, 0, 1).nonzero().tolist()  # (e, i, w), row-major
+    return [ScoredSpan(*cell_span(i, w), types[e], float(probs[i, w, e])) for e, i, w in hits]
+
+
+def resolve_overlaps(candidates: Sequence[ScoredSpan]) -> list[ScoredSpan]:
+    """Greedy flat decoding: the most probable candidate first, each word in at most one prediction;
+    the result sorted by position."""
+    taken: set[int] = set()
+    kept = []
+    for candidate in sorted(candidates, key=lambda c: -c.confidence):  # stable: ties keep input order
+        words = range(candidate.start, candidate.end)
+        if taken.isdisjoint(words):
+            taken.update(words)
+            kept.append(candidate)
+    return sorted(kept)
+
+
+@dataclass
+class SpanDecodeReport:
+    """What decoding counted, under the keys every family's report has: predictions ("triplets") and
+    sentences cut by the word-piece limit (their cut words get no prediction); nothing is malformed."""
+
+    triplets: int = 0
+    truncated_sources: int = 0
+    truncated_entities: int = 0  # gold spans reaching past the cut: scored as misses
+
+    def to_dict(self) -> dict:
+        return {
+            "triplets": self.triplets,
+            "truncated_sources": self.truncated_sources,
+            "truncated_entities": self.truncated_entities,
+            "malformed": {},
+        }
+
+
+def decode_with_report(
+    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None
+) -> tuple[list[list[ScoredSpan]], SpanDecodeReport]:
+    predictions = decode(model, sentences, batch_size, flat, on_batch)
+    cut = [(s, src.kept_words) for s, src in zip(sentences, model.encode(sentences)) if src.truncated]
+    lost = sum(span.end > kept for s, kept in cut for span in s.spans)
+    return predictions, SpanDecodeReport(sum(map(len, predictions)), len(cut), lost)
+
+
+@torch.no_grad()
+def decode(
+    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int = 64, flat: bool = True, on_batch=None
+) -> list[list[ScoredSpan]]:
+    """Predictions per sentence, in input order, with confidences; flat=False keeps overlapping
+    candidates (SpanKL's raw output). Words cut off by the piece limit get no prediction. The
+    model's train/eval mode is left as it was."""
+    was_training = model.net.training
+    model.net.eval()
+    sources, collate = model.encode(sentences), model.collator()
+    out: list[list[ScoredSpan]] = [[] for _ in sentences]
+    try:
+        for batch_indices in length_batches([s.kept_words for s in sources], batch_size):
+            probs = torch.sigmoid(model.logits(collate([SpanExample(sources[k]) for k in batch_indices])).float()).cpu()
+            for row, k in enumerate(batch_indices):
+                n = sources[k].kept_words
+                found = span_candidates(probs[row, :n, : band_width(n, model.config.max_span_width)], model.types, model.config.threshold)
+                out[k] = resolve_overlaps(found) if flat else sorted(found)
+            if on_batch is not None:
+                on_batch(len(batch_indices))
+    finally:
+        model.net.train(was_training)
+    return out

@@ -1,0 +1,93 @@
+"""Save and load a SpanKLModel as a folder:
+
+  config.json, model.safetensors   the BERT (BertModel.save_pretrained; loadable by transformers alone,
+                                   and usable as `pretrained` of a new model)
+  heads.safetensors                the task heads, `heads.<t>.weight` / `heads.<t>.bias`
+  tokenizer.json, ...              the tokenizer
+  spankl.json                      the settings, the types of every task in learning order, and the
+                                   SHA-256 of both weight files (safetensors checks structure, not content)
+
+Loading reads safetensors only (no pickle); a missing, truncated or altered file gives a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gencner import __version__
+from gencner.atomic import folder, write_json
+from gencner.checkpoints import check_digest, file_digest, quiet_hub_bars, read_meta_object
+from gencner.errors import GencnerError
+from gencner.families.spankl.config import SpanKLModelConfig
+from gencner.families.spankl.model import SpanKLModel
+from gencner.families.spankl.network import SpanScorer
+
+META = "spankl.json"
+HEADS = "heads.safetensors"
+WEIGHTS = "model.safetensors"
+
+
+def save_model(model: SpanKLModel, path: str | Path) -> Path:
+    from safetensors.torch import save_file
+
+    quiet_hub_bars()
+    with folder(path) as tmp:
+        model.net.bert.save_pretrained(tmp, safe_serialization=True)
+        heads = {f"heads.{k}": v.detach().contiguous().cpu() for k, v in model.net.heads.state_dict().items()}
+        save_file(heads, str(tmp / HEADS))
+        model.tokenizer.save_pretrained(tmp)
+        write_json(
+            tmp / META,
+            {
+                "sha256": {name: file_digest(tmp / name) for name in (WEIGHTS, HEADS)},
+                "gencner_version": __version__,
+                "config": model.config.to_dict(),
+                "tasks": [list(task) for task in model.tasks],
+            },
+        )
+    return Path(path)
+
+
+def load_model(path: str | Path, device: str = "cpu") -> SpanKLModel:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BertModel
+
+    quiet_hub_bars()
+    path = Path(path)
+    missing = [name for name in (META, "config.json", WEIGHTS, HEADS) if not (path / name).is_file()]
+    if missing:
+        raise GencnerError(f"{path} is not a complete saved SpanKL model (missing {', '.join(missing)})")
+    meta = _read_meta(path / META)
+    _check_digests(path, meta)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        bert = BertModel.from_pretrained(path, use_safetensors=True, add_pooling_layer=False)
+        heads = load_file(str(path / HEADS))
+    except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
+        raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
+    config = SpanKLModelConfig.from_dict(meta["config"])
+    model = SpanKLModel(SpanScorer(bert, config.head_size, config.word_dropout), tokenizer, config)
+    for task in meta["tasks"]:
+        model.grow(task)
+    try:
+        model.net.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
+    except RuntimeError as exc:
+        raise GencnerError(f"{path / HEADS}: does not match the tasks in {META}: {str(exc).splitlines()[0]}") from None
+    model.net.to(device)
+    model.net.eval()
+    return model
+
+
+def _check_digests(path: Path, meta: dict) -> None:
+    for name in (WEIGHTS, HEADS):
+        check_digest(path / name, meta["sha256"].get(name), META)
+
+
+def _read_meta(meta_file: Path) -> dict:
+    meta = read_meta_object(meta_file)
+    expected = {"config": dict, "tasks": list, "sha256": dict}
+    for key, kind in expected.items():
+        if not isinstance(meta.get(key), kind):
+            raise GencnerError(f"{meta_file}: `{key}` must be a JSON {kind.__name__}")
+    return meta
