@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The synthetic CL benchmark of experiments/synthetic-*.md: every method, and the non-CL upper bound
 # (computed once per setting and reused), on the default synthetic corpus with the tiny model on a CPU.
-# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap|below-threshold]
-#        (default: all five). The variants are presets in conf/experiment/ (`experiment=NAME`).
+# Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap|below-threshold|spankl]
+#        (default: all six). The variants are presets in conf/experiment/ (`experiment=NAME`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run() { .venv/bin/gencner experiment "$@"; }
@@ -39,4 +39,13 @@ if [[ "${1:-all}" == all || "$1" == below-threshold ]]; then
   run --no-upper setting=split-all method=finetune --seeds 1
   run --no-upper experiment=filter-filter-drop-q0.25 --seeds 1
   run --no-upper experiment=split-all-keep-all-kd2 --seeds 1
+fi
+if [[ "${1:-all}" == all || "$1" == spankl ]]; then
+  # synthetic-spankl.md: SpanKL with and without its distillation, seeds 1-3, one thread per process
+  export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+  for setting in split-all filter-filter; do
+    for method in spankl spankl-finetune; do
+      run --no-upper setting=$setting method=$method --seeds 1 2 3
+    done
+  done
 fi

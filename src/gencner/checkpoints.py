@@ -10,6 +10,8 @@ from pathlib import Path
 
 from gencner.errors import GencnerError
 
+WEIGHTS = "model.safetensors"  # what transformers' save_pretrained writes
+
 
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
@@ -52,3 +54,22 @@ def quiet_hub_bars() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
+
+
+def save_checkpoint(path: Path, network, tokenizer, head_file: str, head: dict, meta_file: str, meta: dict) -> Path:
+    """A saved model's folder, written whole or not at all (atomic.folder): the pretrained network's
+    own files (weights_file inside), the family's extra tensors (`head`) in `head_file`, the tokenizer,
+    and `meta` in `meta_file` with the SHA-256 of both weight files and the gencner version."""
+    from safetensors.torch import save_file
+
+    from gencner import __version__
+    from gencner.atomic import folder, write_json
+
+    quiet_hub_bars()
+    with folder(path) as tmp:
+        network.save_pretrained(tmp, safe_serialization=True)
+        save_file({k: v.detach().contiguous().cpu() for k, v in head.items()}, str(tmp / head_file))
+        tokenizer.save_pretrained(tmp)
+        digests = {name: file_digest(tmp / name) for name in (WEIGHTS, head_file)}
+        write_json(tmp / meta_file, {"sha256": digests, "gencner_version": __version__, **meta})
+    return Path(path)

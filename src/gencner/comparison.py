@@ -21,7 +21,7 @@ from gencner.results import ComparisonRow
 def compare(folders: Sequence[Path]) -> list[ComparisonRow]:
     """The comparison rows of finished experiment folders, as the report computes them."""
     inputs = loading.load_report_inputs(folders)
-    return series.comparison(inputs.methods, inputs.upper)
+    return series.comparison(inputs.methods, inputs.uppers)
 
 
 def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:

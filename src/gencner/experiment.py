@@ -16,7 +16,7 @@ from gencner.config import to_container
 from gencner.config.schema import Config, MethodConfig
 from gencner.console import console, experiment_table, matrix_table
 from gencner.jsonfile import read_json
-from gencner.naming import experiment_dir, experiment_run_dir, upper_bound_dir
+from gencner.naming import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.results import aggregate
 from gencner.runner import Runner
 
@@ -25,9 +25,8 @@ __all__ = ["experiment_dir", "run_config", "run_experiment", "summary_table", "u
 
 def non_cl_method(family: str) -> MethodConfig:
     """The bound trains the run's model family on gold only: no teacher, no pseudo-labels, no
-    distillation. (The pointer family's bound keeps the name it had before there were families.)"""
-    name = "non-cl" if family == MethodConfig.family else f"{family}-non-cl"
-    return MethodConfig(name=name, family=family, pseudo_labels=False, distill=False)
+    distillation (naming.bound_method_name)."""
+    return MethodConfig(name=bound_method_name(family, MethodConfig.family), family=family, pseudo_labels=False, distill=False)
 
 
 def summary_table(summary: dict):

@@ -95,6 +95,19 @@ CORPUS_KEYS = (
 )
 
 
+# The non-CL bound's method name: "non-cl" for the pointer family (the name it had before there were
+# families), "<family>-non-cl" for another one.
+BOUND_METHOD = "non-cl"
+
+
+def bound_method_name(family: str, default_family: str) -> str:
+    return BOUND_METHOD if family == default_family else f"{family}-{BOUND_METHOD}"
+
+
+def is_bound_method(name: str) -> bool:
+    return name == BOUND_METHOD or name.endswith(f"-{BOUND_METHOD}")
+
+
 def folder_name(*parts: object) -> str:
     """Every run folder's name: its parts joined by '-' (the cell, then p<permutation>-s<seed>, ...)."""
     return "-".join(str(p) for p in parts if p not in (None, ""))

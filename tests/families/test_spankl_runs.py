@@ -87,3 +87,17 @@ def test_pseudo_labels_with_a_span_scorer_are_refused_before_anything_runs(tmp_p
     cfg = config(tmp_path, "method=spankl", "method.pseudo_labels=true")
     with pytest.raises(ConfigError, match="pseudo_labels"):
         Runner(cfg, tmp_path / "run")
+
+
+def test_a_comparison_of_both_families_keeps_their_bounds_apart(tmp_path):
+    from gencner.comparison import compare
+    from gencner.experiment import run_experiment
+    from gencner.naming import experiment_dir
+
+    cfgs = [config(tmp_path, f"method={m}") for m in ("finetune", "spankl")]
+    for cfg in cfgs:
+        run_experiment(cfg, [0], [1])
+    rows = {row.label: row for row in compare([experiment_dir(cfg) for cfg in cfgs])}
+    assert set(rows) == {"finetune", "spankl", "Non-CL (upper bound)", "Non-CL (upper bound), spankl-non-cl"}
+    bounds = [rows["Non-CL (upper bound)"], rows["Non-CL (upper bound), spankl-non-cl"]]
+    assert all(b.final.n == 1 and b.final.std == 0 for b in bounds)  # one run each: never pooled into one row

@@ -119,13 +119,13 @@ def date_after_in(d: Drawer) -> Tokens:
     return tuple(frame.replace("{y}", d.rng.choice(lex.YEARS)).split())
 
 
+# a cardinal's pool: words 35 %, digits 53 %, millions the rest (cumulative shares)
+CARDINAL_POOLS = ((0.35, lex.CARDINAL_WORDS), (0.88, lex.CARDINAL_DIGITS), (1.0, lex.CARDINAL_MILLIONS))
+
+
 def cardinal(d: Drawer) -> Tokens:
     r = d.rng.random()
-    if r < 0.35:
-        return d.pick(lex.CARDINAL_WORDS)
-    if r < 0.88:
-        return d.pick(lex.CARDINAL_DIGITS)
-    return d.pick(lex.CARDINAL_MILLIONS)
+    return d.pick(next(pool for share, pool in CARDINAL_POOLS if r < share or share == 1.0))
 
 
 def score(d: Drawer) -> Tokens:

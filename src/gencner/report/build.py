@@ -74,5 +74,5 @@ def write_report(folders: Iterable[str | Path], out: str | Path | None = None) -
     out = Path(out) if out is not None else folders[0] / "report"
     written, notes = write_figures(inputs, out)
     path = out / "report.md"
-    write_text(path, tables.render_report(inputs.methods, inputs.upper, written, notes))
+    write_text(path, tables.render_report(inputs.methods, inputs.uppers, written, notes))
     return path

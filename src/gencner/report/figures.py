@@ -70,7 +70,7 @@ def forgetting_curves(methods: Sequence[Method], upper: UpperBound | None = None
 def gap_decomposition(methods: Sequence[Method], upper: UpperBound | None = None) -> Figure:
     """One bar per method at the last step: its Macro-F1 (± std over runs), then what forgetting cost
     (learned − Macro-F1), then what the steps did not learn (non-CL − learned) up to the bound's line."""
-    rows = series.comparison(methods, None)  # the bound is the dashed line, not a bar
+    rows = series.comparison(methods, [])  # the bound is the dashed line, not a bar
     bound = upper.stats.final() if upper else None
     figure, ax = new_figure(6.4, 1.2 + 0.5 * max(len(rows), 1))
     for y, row in enumerate(rows):

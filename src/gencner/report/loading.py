@@ -11,15 +11,15 @@ an upper-bound run itself (method "non-cl") is added to the bound instead of bei
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
+from gencner.naming import BOUND_METHOD, is_bound_method
 from gencner.results import ExperimentResult, RunResult, is_experiment, stats
 from gencner.results.stats import CurveStats
 
-UPPER_METHOD = "non-cl"
 UPPER_LABEL = "Non-CL (upper bound)"
 
 
@@ -94,26 +94,37 @@ def unique_labels(methods: Sequence[Method]) -> list[Method]:
     return [m if counts[m.method] == 1 else replace(m, label=f"{m.method} ({m.name})") for m in methods]
 
 
-def upper_bound(methods: Sequence[Method], upper_folders: Sequence[Method] = ()) -> UpperBound | None:
-    """The non-CL curves, once per upper run (experiments of several methods share them), or None."""
-    curves: dict[str, list[float]] = {}
+def _bound_method(run_path: str) -> str:
+    """The method of a bound run (which family's bound it is), from its results.json when it is there."""
+    path = Path(run_path) / "results.json"
+    return read_run(Path(run_path)).method if path.is_file() else BOUND_METHOD
+
+
+def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()) -> list[UpperBound]:
+    """The non-CL curves, once per bound run (experiments of several methods share them), one bound per
+    bound method: a pointer BART's bound and a span scorer's are different bounds, never pooled."""
+    curves: dict[str, dict[str, list[float]]] = {}
     for m in upper_folders:
         for run in m.runs:
-            curves[str(run.run_dir or m.folder)] = run.macro_f1
+            curves.setdefault(m.method, {})[str(run.run_dir or m.folder)] = run.macro_f1
     for m in methods:
         for run in m.runs:
             if run.upper_bound and run.upper_bound.macro_f1:
-                curves.setdefault(str(run.upper_bound.run or f"{run.run_dir} (upper)"), run.upper_bound.macro_f1)
-    if not curves:
-        return None
-    paths = sorted(curves)
-    return UpperBound(UPPER_LABEL, paths, [curves[p] for p in paths])
+                path = str(run.upper_bound.run or f"{run.run_dir} (upper)")
+                curves.setdefault(_bound_method(path), {}).setdefault(path, run.upper_bound.macro_f1)
+    out = []
+    for method in sorted(curves, key=lambda name: (name != BOUND_METHOD, name)):
+        paths = sorted(curves[method])
+        label = UPPER_LABEL if method == BOUND_METHOD else f"{UPPER_LABEL}, {method}"
+        out.append(UpperBound(label, paths, [curves[method][p] for p in paths]))
+    return out
 
 
 @dataclass(frozen=True)
 class ReportInputs:
     methods: list[Method]
-    upper: UpperBound | None
+    upper: UpperBound | None  # the first bound (figures draw one); `uppers` holds every family's
+    uppers: list[UpperBound] = field(default_factory=list)
 
 
 def load_report_inputs(folders: Iterable[str | Path]) -> ReportInputs:
@@ -121,8 +132,9 @@ def load_report_inputs(folders: Iterable[str | Path]) -> ReportInputs:
     loaded = [load_method(f) for f in folders]
     if not loaded:
         raise GencnerError("give at least one run or experiment folder")
-    methods = unique_labels([m for m in loaded if m.method != UPPER_METHOD])
-    return ReportInputs(methods, upper_bound(methods, [m for m in loaded if m.method == UPPER_METHOD]))
+    methods = unique_labels([m for m in loaded if not is_bound_method(m.method)])
+    uppers = upper_bounds(methods, [m for m in loaded if is_bound_method(m.method)])
+    return ReportInputs(methods, uppers[0] if uppers else None, uppers)
 
 
 def find_result_folders(root: str | Path) -> list[Path]:

@@ -12,11 +12,10 @@ from gencner.results import RunResult, stats
 from gencner.results.stats import ComparisonRow
 
 
-def comparison(methods: Sequence[Method], upper: UpperBound | None) -> list[ComparisonRow]:
-    """One row per method, then the non-CL bound (its learned, forgetting and gap do not apply)."""
+def comparison(methods: Sequence[Method], uppers: Sequence[UpperBound]) -> list[ComparisonRow]:
+    """One row per method, then each family's non-CL bound (its learned, forgetting and gap do not apply)."""
     rows = [stats.comparison_row(method.label, method.runs) for method in methods]
-    if upper and upper.stats.n:
-        rows.append(stats.bound_row(upper.label, upper.stats))
+    rows += [stats.bound_row(upper.label, upper.stats) for upper in uppers if upper.stats.n]
     return rows
 
 

@@ -45,10 +45,10 @@ def learning_and_forgetting_table(methods: Sequence[Method]) -> str:
     return markdown_table(["Method", "Learned ↑", "Mean forgetting ↓", "BWT ↑", "Mean BI ↑", "Runs"], rows)
 
 
-def comparison_table(methods: Sequence[Method], upper: UpperBound | None) -> str:
+def comparison_table(methods: Sequence[Method], uppers: Sequence[UpperBound]) -> str:
     """Methods and the bound at the last step: Macro-F1, learned, forgetting (learned − Macro-F1), gap
     to non-CL (= learning part + forgetting part), then the mean Macro-F1 curve per step."""
-    rows = series.comparison(methods, upper)
+    rows = series.comparison(methods, uppers)
     n_steps = max((len(r.curve) for r in rows), default=0)
     cells = [comparison_cells(r, n_steps) for r in rows]
     return markdown_table([*COMPARISON_HEADER, *(f"Step {k + 1}" for k in range(n_steps))], cells)
@@ -78,14 +78,16 @@ def _setting_line(methods: Sequence[Method]) -> str:
 
 
 def render_report(
-    methods: Sequence[Method], upper: UpperBound | None, figures: Sequence[tuple[str, str]], notes: Sequence[str] = ()
+    methods: Sequence[Method], uppers: Sequence[UpperBound], figures: Sequence[tuple[str, str]], notes: Sequence[str] = ()
 ) -> str:
-    """The whole report.md; `figures` = (caption, file name relative to report.md) in order."""
+    """The whole report.md; `figures` = (caption, file name relative to report.md) in order; `uppers` every
+    family's bound (the comparison lists each, the per-step tables use the first)."""
+    upper = uppers[0] if uppers else None
     parts = [
         "# Continual NER report",
         _setting_line(methods),
         "## Comparison after the last step (points, mean ± std over runs)",
-        comparison_table(methods, upper),
+        comparison_table(methods, uppers),
         "Forgetting: learned − Macro-F1; the gap to non-CL is its learning part (non-CL − learned) plus this. "
         "The step columns are the mean Macro-F1 curve.",
         "## Macro-F1 per step (points, mean ± std over permutations and seeds)",

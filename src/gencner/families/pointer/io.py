@@ -13,16 +13,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gencner import __version__
-from gencner.atomic import folder, write_json
-from gencner.checkpoints import check_digest, file_digest, quiet_hub_bars, read_meta_object
+from gencner.checkpoints import WEIGHTS, check_digest, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.pointer.factory import NerModel
 from gencner.families.pointer.pointer import PointerBart
 
 META = "gencner.json"
 HEAD = "pointer_head.safetensors"
-WEIGHTS = "model.safetensors"
 # gencner.json: key → (type, what it must be)
 META_FIELDS = {
     "types": (list, "a list of type labels"),
@@ -35,31 +32,18 @@ META_FIELDS = {
 
 
 def save_model(model: NerModel, path: str | Path) -> Path:
-    from safetensors.torch import save_file
-
-    quiet_hub_bars()
-
-    with folder(path) as tmp:
-        model.net.bart.save_pretrained(tmp, safe_serialization=True)
-        head = {f"encoder_mlp.{k}": v.contiguous().cpu() for k, v in model.net.encoder_mlp.state_dict().items()}
-        head["type_token_ids"] = model.net.type_token_ids.cpu()
-        save_file(head, str(tmp / HEAD))
-        model.tokenizer.save_pretrained(tmp)
-        write_json(
-            tmp / META,
-            {
-                "sha256": {name: file_digest(tmp / name) for name in (WEIGHTS, HEAD)},
-                "gencner_version": __version__,
-                "types": list(model.types),
-                "type_names": dict(model.type_names),
-                "n_positions": model.net.n_positions,
-                "max_source_tokens": model.max_source_tokens,
-                "eos_token_id": model.net.eos_token_id,
-                "head_dropout": model.net.dropout,
-                "decoding": dict(model.decoding),
-            },
-        )
-    return Path(path)
+    head = {f"encoder_mlp.{k}": v for k, v in model.net.encoder_mlp.state_dict().items()}
+    head["type_token_ids"] = model.net.type_token_ids
+    meta = {
+        "types": list(model.types),
+        "type_names": dict(model.type_names),
+        "n_positions": model.net.n_positions,
+        "max_source_tokens": model.max_source_tokens,
+        "eos_token_id": model.net.eos_token_id,
+        "head_dropout": model.net.dropout,
+        "decoding": dict(model.decoding),
+    }
+    return save_checkpoint(Path(path), model.net.bart, model.tokenizer, HEAD, head, META, meta)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> NerModel:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gencner import __version__
-from gencner.atomic import folder, write_json
-from gencner.checkpoints import check_digest, file_digest, quiet_hub_bars, read_meta_object
+from gencner.checkpoints import WEIGHTS, check_digest, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.spankl.config import SpanKLModelConfig
 from gencner.families.spankl.model import SpanKLModel
@@ -24,28 +22,12 @@ from gencner.families.spankl.network import SpanScorer
 
 META = "spankl.json"
 HEADS = "heads.safetensors"
-WEIGHTS = "model.safetensors"
 
 
 def save_model(model: SpanKLModel, path: str | Path) -> Path:
-    from safetensors.torch import save_file
-
-    quiet_hub_bars()
-    with folder(path) as tmp:
-        model.net.bert.save_pretrained(tmp, safe_serialization=True)
-        heads = {f"heads.{k}": v.detach().contiguous().cpu() for k, v in model.net.heads.state_dict().items()}
-        save_file(heads, str(tmp / HEADS))
-        model.tokenizer.save_pretrained(tmp)
-        write_json(
-            tmp / META,
-            {
-                "sha256": {name: file_digest(tmp / name) for name in (WEIGHTS, HEADS)},
-                "gencner_version": __version__,
-                "config": model.config.to_dict(),
-                "tasks": [list(task) for task in model.tasks],
-            },
-        )
-    return Path(path)
+    heads = {f"heads.{k}": v for k, v in model.net.heads.state_dict().items()}
+    meta = {"config": model.config.to_dict(), "tasks": [list(task) for task in model.tasks]}
+    return save_checkpoint(Path(path), model.net.bert, model.tokenizer, HEADS, heads, META, meta)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> SpanKLModel:

@@ -137,6 +137,17 @@ class SpanKLModel:
         )
 
 
+# BertConfig's name of each size the configuration gives
+BERT_SIZES = {
+    "hidden_size": "hidden_size",
+    "num_hidden_layers": "layers",
+    "num_attention_heads": "heads",
+    "intermediate_size": "intermediate_size",
+    "hidden_dropout_prob": "dropout",
+    "max_position_embeddings": "max_positions",
+}
+
+
 def build_bert(config: SpanKLModelConfig, tokenizer):
     """A pretrained BERT (config.pretrained), or one built from the config with random weights."""
     from transformers import BertConfig, BertModel
@@ -149,16 +160,9 @@ def build_bert(config: SpanKLModelConfig, tokenizer):
                 f"cannot load BERT '{config.pretrained}': {str(exc).splitlines()[0]}. Without network, copy the model "
                 "folder (config.json, model.safetensors, tokenizer files) here and set pretrained=/path/to/it."
             ) from None
+    sizes = {bert: getattr(config, ours) for bert, ours in BERT_SIZES.items()}
     bert_config = BertConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=config.hidden_size,
-        num_hidden_layers=config.layers,
-        num_attention_heads=config.heads,
-        intermediate_size=config.intermediate_size,
-        hidden_dropout_prob=config.dropout,
-        attention_probs_dropout_prob=config.dropout,
-        max_position_embeddings=config.max_positions,
-        pad_token_id=tokenizer.pad_token_id,
+        vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, attention_probs_dropout_prob=config.dropout, **sizes
     )
     return BertModel(bert_config, add_pooling_layer=False)  # SpanKL uses the last layer only
 

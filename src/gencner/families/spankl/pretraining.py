@@ -62,16 +62,11 @@ def _mlm_loss(bert, ids: torch.Tensor, pad_id: int, inputs: torch.Tensor, labels
 
 
 def mlm_pretrain(
-    model: SpanKLModel,
-    text: Sequence[Sequence[str]],
-    epochs: int,
-    lr: float,
-    seed: int,
-    device: str | torch.device = "cpu",
-    batch_size: int = 32,
+    model: SpanKLModel, text: Sequence[Sequence[str]], seed: int, device: str | torch.device = "cpu", batch_size: int = 32
 ) -> list[dict]:
-    """Train the model's BERT on `text` (token lists); one {"epoch", "loss", "seconds"} per epoch. The
-    BERT goes back to the device it came from, in eval mode."""
+    """Train the model's BERT on `text` (token lists) for its config's mlm_epochs at mlm_lr; one
+    {"epoch", "loss", "seconds"} per epoch. The BERT goes back to the device it came from, in eval mode."""
+    epochs, lr = model.config.mlm_epochs, model.config.mlm_lr
     if not text:
         raise GencnerError("masked-LM pretraining has no sentence to train on (set mlm_epochs=0 or give it text)")
     bert, tok = model.net.bert, model.tokenizer
@@ -125,7 +120,7 @@ def pretrained_base(
     model = build_model(config, [w for tokens in sentences for w in tokens], seed)
     if config.pretrained or config.mlm_epochs <= 0 or where is None:
         return model
-    epochs = mlm_pretrain(model, sentences, config.mlm_epochs, config.mlm_lr, seed, device)
+    epochs = mlm_pretrain(model, sentences, seed, device)
     save_model(model, where)
     write_json(Path(where) / LOG_FILE, {"sentences": len(sentences), "device": str(device), "epochs": epochs})
     console.print(f"masked-LM pretraining: {len(sentences):,} sentences, {epochs[-1]['seconds']:.0f} s → {where}", highlight=False)
