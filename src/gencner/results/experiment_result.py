@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gencner.results import stats
-from gencner.results.fields import Fields
+from gencner.results.fields import Fields, flat_json
 from gencner.results.run_result import Forgetting, RunResult, as_run_result
 from gencner.results.stats import CurveStats
 
@@ -56,14 +56,7 @@ class RunEntry:
         return cls(run.run_dir, run.permutation, run.seed, run.status, run.tasks, run.macro_f1)
 
     def to_json(self) -> dict:
-        return {
-            "dir": self.dir,
-            "permutation": self.permutation,
-            "seed": self.seed,
-            "status": self.status,
-            "tasks": self.tasks,
-            "macro_f1": self.macro_f1,
-        }
+        return flat_json(self)
 
     @classmethod
     def from_json(cls, data: Mapping, source: str, where: str) -> RunEntry:

@@ -53,3 +53,11 @@ class Fields:
     def rest(self, known: tuple[str, ...] | frozenset[str]) -> dict:
         """The keys a type does not read, as written: kept so that writing the file back loses nothing."""
         return {k: v for k, v in self.data.items() if k not in known}
+
+
+def flat_json(record) -> dict:
+    """A flat dataclass as the JSON object of its fields, in declaration order: the field names are the
+    keys, written down once (in the dataclass)."""
+    from dataclasses import fields
+
+    return {f.name: getattr(record, f.name) for f in fields(record)}

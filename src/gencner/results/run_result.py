@@ -7,12 +7,13 @@ what was added since (the learning accuracy)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gencner.metrics import continual
-from gencner.results.fields import Fields
+from gencner.results.fields import Fields, flat_json
 from gencner.results.step_result import StepRecord, StepResult
 
 
@@ -40,18 +41,12 @@ class Forgetting:
         )
 
     def to_json(self) -> dict:
-        return {
-            "per_task": self.per_task,
-            "mean": self.mean,
-            "bwt": self.bwt,
-            "backward_interference": self.backward_interference,
-            "mean_backward_interference": self.mean_backward_interference,
-        }
+        return flat_json(self)
 
     @classmethod
     def from_json(cls, data: Mapping, source: str, where: str = "forgetting") -> Forgetting:
         fields = Fields(data, source, where)
-        return cls(*(fields.optional(key) for key in ("per_task", "mean", "bwt", "backward_interference", "mean_backward_interference")))
+        return cls(*(fields.optional(f.name) for f in dataclasses.fields(cls)))
 
 
 @dataclass(frozen=True)
