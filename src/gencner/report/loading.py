@@ -107,11 +107,14 @@ def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()
     for m in upper_folders:
         for run in m.runs:
             curves.setdefault(m.method, {})[str(run.run_dir or m.folder)] = run.macro_f1
+    seen = {path for group in curves.values() for path in group}
     for m in methods:
         for run in m.runs:
             if run.upper_bound and run.upper_bound.macro_f1:
                 path = str(run.upper_bound.run or f"{run.run_dir} (upper)")
-                curves.setdefault(_bound_method(path), {}).setdefault(path, run.upper_bound.macro_f1)
+                if path not in seen:  # methods of one experiment share their bound: read its method once
+                    seen.add(path)
+                    curves.setdefault(_bound_method(path), {})[path] = run.upper_bound.macro_f1
     out = []
     for method in sorted(curves, key=lambda name: (name != BOUND_METHOD, name)):
         paths = sorted(curves[method])
