@@ -168,21 +168,16 @@ def shared_form(d: Drawer) -> tuple[str, Tokens]:
     return d.rng.choice(types), (form,)
 
 
-# Slot key → (entity type, filler). Starred keys are derived from these in ``fill``.
-SLOTS = {
-    "P": ("PERSON", person),
-    "O": ("ORG", organisation),
-    "CLUB": ("ORG", club),
-    "G": ("GPE", geopolitical),
-    "D": ("DATE", date),
-    "DIN": ("DATE", date_after_in),
-    "DAY": ("DATE", day),
-    "DUR": ("DATE", duration),
-    "C": ("CARDINAL", cardinal),
-    "SCORE": ("CARDINAL", score),
-    "N": ("NORP", norp_adjective),
-    "NS": ("NORP", norp_group),
+# Slot key → (entity type, filler), written per type. Starred keys are derived from these in ``fill``.
+_FILLERS = {
+    "PERSON": {"P": person},
+    "ORG": {"O": organisation, "CLUB": club},
+    "GPE": {"G": geopolitical},
+    "DATE": {"D": date, "DIN": date_after_in, "DAY": day, "DUR": duration},
+    "CARDINAL": {"C": cardinal, "SCORE": score},
+    "NORP": {"N": norp_adjective, "NS": norp_group},
 }
+SLOTS = {key: (entity_type, filler) for entity_type, fillers in _FILLERS.items() for key, filler in fillers.items()}
 
 
 def fill(key: str, d: Drawer) -> tuple[str, Tokens]:
