@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from gencner.config import to_container
 from gencner.config.schema import Config
 
-# Where a run lives and where its metrics go do not change its results (a moved run folder resumes);
-# `choices` and `experiment` say how the values were composed: the values themselves are compared.
+# Where a run lives, where its metrics go and how it was launched (one after another, side by side,
+# as a SLURM job) do not change its results (a moved run folder resumes, a cell run by any launcher is
+# the same folder); `choices` and `experiment` say how the values were composed: the values themselves
+# are compared.
 # `cumulative_run` was written by earlier versions, whose bound shared its setting with the CL run; a
 # bound's own configuration now says it (setting.cumulative).
-NOT_RESULTS = ("name", "logger", "output_dir", "choices", "experiment", "cumulative_run")
+NOT_RESULTS = ("name", "logger", "launcher", "output_dir", "choices", "experiment", "cumulative_run")
 NOT_RESULTS_TRAINER = ("progress",)
 
 # Keys added after run folders and cached bases existed, as dotted paths. At their schema default they
@@ -146,6 +149,14 @@ def upper_bound_dir(bound: Config) -> Path:
 def comparison_dir(cfg: Config) -> Path:
     base = str(cfg.name) if cfg.name else folder_name(cfg.dataset.name, cfg.setting.name, cfg.model.name)
     return Path(cfg.output_dir) / "_comparisons" / base
+
+
+def grid_dir(cfgs: Sequence[Config]) -> Path:
+    """What a launcher keeps of a grid (its lock, the cells' logs, submitted jobs):
+    _grid/<experiment> for one method, _grid/<comparison> for several."""
+    first = cfgs[0]
+    name = experiment_dir(first).name if len(cfgs) == 1 else comparison_dir(first).name
+    return Path(first.output_dir) / "_grid" / name
 
 
 def pretrained_dir(cfg: Config) -> Path:

@@ -2,7 +2,7 @@
 (layers.py: the packaged defaults and a user's folder) and CLI overrides (loading.py)."""
 
 from gencner.config.layers import conf_layers
-from gencner.config.loading import GROUPS, group_choices, load_config, to_container
+from gencner.config.loading import GROUPS, from_container, group_choices, load_config, to_container
 from gencner.config.schema import Config
 
-__all__ = ["Config", "GROUPS", "conf_layers", "group_choices", "load_config", "to_container"]
+__all__ = ["Config", "GROUPS", "conf_layers", "from_container", "group_choices", "load_config", "to_container"]

@@ -26,8 +26,11 @@ from gencner.config.schema import Config
 from gencner.config.validation import validate
 from gencner.errors import ConfigError
 
-GROUPS = ("dataset", "setting", "model", "method", "trainer", "logger")
+GROUPS = ("dataset", "setting", "model", "method", "trainer", "logger", "launcher")
 EXPERIMENT = "experiment"
+# Groups added after users wrote config.yaml files of their own: one that names no choice for them
+# gets these.
+ADDED_GROUPS = {"launcher": "sequential"}
 
 
 def group_choices(layers) -> dict[str, list[str]]:
@@ -86,6 +89,8 @@ def load_config(overrides: Iterable[str] = (), conf: str | os.PathLike | None = 
     cli_choices, dotlist = parse_overrides(overrides)
     base = find(layers, "config.yaml")
     choices, _, base_values = _split_defaults(read_yaml(base), base, extends=False)
+    for group, choice in ADDED_GROUPS.items():
+        choices.setdefault(group, choice)
     experiment = cli_choices.pop(EXPERIMENT, None)
     experiments = _experiment_layers(layers, experiment) if experiment else []
     for _, exp_choices, _ in experiments:
@@ -165,3 +170,10 @@ def valid_keys(dotted_parent: str) -> list[str]:
 def to_container(cfg: Config) -> dict:
     """A plain dict (for JSON, checkpoints loaded with weights_only=True, and W&B)."""
     return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[arg-type]
+
+
+def from_container(data: dict) -> Config:
+    """The read-only Config a to_container dict was made from (a cell sent to another process)."""
+    cfg = OmegaConf.merge(OmegaConf.structured(Config), OmegaConf.create(data))
+    OmegaConf.set_readonly(cfg, True)
+    return cfg  # type: ignore[return-value]

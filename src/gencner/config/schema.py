@@ -24,6 +24,10 @@ Selection = Literal["best", "last"]
 Precision = Literal["32-true", "bf16-mixed", "bf16-true"]
 LoggerName = Literal["none", "csv", "wandb"]
 WandbMode = Literal["offline", "online", "disabled"]
+LauncherName = Literal["sequential", "parallel", "slurm"]
+# submitit's executors: a SLURM cluster, or each cell a process on this machine (a submission tried
+# without a cluster). Its `debug` executor is left out: it opens a debugger on a failed job.
+Cluster = Literal["slurm", "local"]
 
 
 @dataclass
@@ -232,6 +236,42 @@ class LoggerConfig:
 
 
 @dataclass
+class LauncherConfig:
+    """How `gencner experiment` runs the cells of its grid (gencner.grid; a cell is one run or one
+    non-CL bound): one after the other in this process (sequential), side by side in worker processes
+    on this machine (parallel), or one SLURM job each, a job array submitted through submitit (slurm).
+    Where a cell runs never changes what it computes: no launcher key is part of a run's identity
+    (naming.NOT_RESULTS), so every launcher writes the same folders.
+
+    jobs: cells at once. parallel: worker processes (null: one per visible GPU, or one per core on a
+      machine without one); slurm: array tasks running at once (null: as many as the cluster allows).
+    gpus_per_job: GPUs of each worker (parallel: pinned with CUDA_VISIBLE_DEVICES; unused on a CPU) or
+      of each job (slurm: gpus per node; 0 on a CPU partition).
+    cpus_per_job: cores of each worker (parallel: pinned, and torch's thread count; null: the cores
+      divided among the workers) or of each job (slurm: cpus per task; null: the cluster's default).
+    mem_gb, partition, time_min: each job's memory (null: the cluster's default), partition (null: the
+      default one) and time limit in minutes (slurm).
+    cluster: submitit's executor: slurm, or local (every cell a process on this machine, all at once).
+    folder: submitit's job files and logs (null: <output_dir>/_grid/<grid>/submitit).
+    poll_s: how often a launcher that waits looks at its cells (and a cell at the bound it waits for).
+    extra: any other parameter of submitit's AutoExecutor.update_parameters, as given
+      (e.g. {slurm_account: nlp, slurm_qos: high, slurm_constraint: h100}).
+    """
+
+    name: LauncherName = "sequential"
+    jobs: int | None = None
+    gpus_per_job: int = 1
+    cpus_per_job: int | None = None
+    mem_gb: int | None = None
+    partition: str | None = None
+    time_min: int = 720
+    cluster: Cluster = "slurm"
+    folder: str | None = None
+    poll_s: float = 10.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Config:
     """The whole configuration. `choices` records which file of each group was used (read-only)."""
 
@@ -241,6 +281,7 @@ class Config:
     method: MethodConfig = field(default_factory=MethodConfig)
     trainer: TrainerConfig = field(default_factory=TrainerConfig)
     logger: LoggerConfig = field(default_factory=LoggerConfig)
+    launcher: LauncherConfig = field(default_factory=LauncherConfig)
     choices: dict[str, str] = field(default_factory=dict)
     experiment: str | None = None
     name: str | None = None

@@ -8,7 +8,16 @@ from typing import Any, get_args
 
 from omegaconf import ListConfig
 
-from gencner.config.schema import BelowThreshold, Config, HubSchema, ModelConfig, SyntheticConfig, TestSet, TrainerConfig
+from gencner.config.schema import (
+    BelowThreshold,
+    Config,
+    HubSchema,
+    LauncherConfig,
+    ModelConfig,
+    SyntheticConfig,
+    TestSet,
+    TrainerConfig,
+)
 from gencner.errors import ConfigError
 
 BELOW_THRESHOLD = get_args(BelowThreshold)
@@ -51,6 +60,7 @@ def validate(cfg: Config) -> None:
     _validate_source_length_and_dropout(cfg.model)
     check_seed(cfg.seed)
     check_run_name(cfg.name)
+    _validate_launcher(cfg.launcher)
 
 
 def check_devices(devices: Any) -> None:
@@ -133,6 +143,19 @@ def _validate_optimisation(t: TrainerConfig) -> None:
         raise ConfigError(
             f"trainer.token_budget={t.token_budget} must be ≥ 1 (padded tokens per training batch), or null to batch by trainer.batch_size"
         )
+
+
+def _validate_launcher(launcher: LauncherConfig) -> None:
+    if launcher.name == "sequential" and launcher.jobs not in (None, 1):
+        raise ConfigError(f"launcher.jobs={launcher.jobs} runs cells side by side: add launcher=parallel (or launcher=slurm)")
+    for key in ("jobs", "cpus_per_job", "mem_gb", "time_min"):
+        value = getattr(launcher, key)
+        if value is not None and value < 1:
+            raise ConfigError(f"launcher.{key}={value} must be ≥ 1{'' if key == 'time_min' else ', or null'}")
+    if launcher.gpus_per_job < 0:
+        raise ConfigError(f"launcher.gpus_per_job={launcher.gpus_per_job} must be ≥ 0")
+    if not launcher.poll_s > 0:
+        raise ConfigError(f"launcher.poll_s={launcher.poll_s} must be > 0 (seconds)")
 
 
 def _validate_source_length_and_dropout(m: ModelConfig) -> None:
