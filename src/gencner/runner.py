@@ -39,7 +39,7 @@ from gencner.families import family_of, save_model
 from gencner.families.base import FamilyModel
 from gencner.jsonfile import read_json
 from gencner.naming import pretrained_dir, result_config
-from gencner.runlock import describe, run_folder_lock
+from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
@@ -149,8 +149,11 @@ class Runner:
             last = done[-1]["step"]
             console.print(f"resuming {self.run_dir} after step {last}")
             return self.family.load(step_dir(self.run_dir, last) / "model")
-        with stops_at_optimizer_steps():  # the denoising pretraining's loop has no safe point of its own
-            return self.family.base_model(self.cfg, corpus.train, pretrained_dir(self.cfg))
+        cache = pretrained_dir(self.cfg)
+        # runs side by side (gencner.grid) share the cached base: one builds it, the others wait and read it
+        shared = lock_file(cache.with_name(cache.name + ".lock"), wait_s=1.0) if launched_as_main() else nullcontext()
+        with stops_at_optimizer_steps(), shared:  # the denoising pretraining's loop has no safe point of its own
+            return self.family.base_model(self.cfg, corpus.train, cache)
 
     def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> dict:
         cfg = self.cfg
