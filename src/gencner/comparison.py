@@ -29,6 +29,14 @@ def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence
     each method's table, and writes comparison.json and a report (figures) into _comparisons/<name>/."""
     started = time.perf_counter()
     summaries = [run_experiment(cfg, perms, seeds, with_upper) for cfg in cfgs]
+    return write_comparison(cfgs, perms, seeds, summaries, time.perf_counter() - started)
+
+
+def write_comparison(
+    cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], summaries: Sequence[dict], seconds: float | None
+) -> dict:
+    """The comparison of the experiments of `cfgs` (their results.json written: `summaries`), printed
+    and written with its report; `seconds`: how long it took, when known."""
     folders = [experiment_dir(cfg) for cfg in cfgs]
     rows = compare(folders)
     out = comparison_dir(cfgs[0])
@@ -41,7 +49,7 @@ def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence
         "permutations": list(perms),
         "seeds": list(seeds),
         "rows": [r.to_json() for r in rows],
-        "seconds": time.perf_counter() - started,
+        "seconds": seconds,
     }
     write_json(out / "comparison.json", result)
     console.print(comparison_table(rows, f"comparison after the last step · {title} (points; mean ± std over runs)"))
@@ -54,8 +62,9 @@ def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence
         if report
         else f"figures: install matplotlib (pip install 'gencner[report]'), then gencner report {' '.join(map(str, folders))}"
     )
-    minutes, seconds = divmod(round(time.perf_counter() - started), 60)
-    console.print(f"{len(cfgs)} methods compared in {minutes} min {seconds} s")
+    if seconds is not None:
+        minutes, rest = divmod(round(seconds), 60)
+        console.print(f"{len(cfgs)} methods compared in {minutes} min {rest} s")
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from omegaconf import OmegaConf
 
@@ -20,7 +21,7 @@ from gencner.naming import bound_method_name, experiment_dir, experiment_run_dir
 from gencner.results import aggregate
 from gencner.runner import Runner
 
-__all__ = ["experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config"]
+__all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config", "write_summary"]
 
 
 def non_cl_method(family: str) -> MethodConfig:
@@ -59,16 +60,23 @@ def wants_upper_bound(cfg: Config) -> bool:
     return not cfg.setting.cumulative and not cfg.setting.single_step
 
 
+def complete_results(folder: Path) -> dict | None:
+    """The results.json of a run folder whose every step is done, or None (no file yet, or partial)."""
+    path = Path(folder) / "results.json"
+    if not path.is_file():
+        return None
+    results = read_json(path)
+    return results if results.get("status") == "complete" else None
+
+
 def upper_bound(cfg: Config) -> dict:
     """The finished bound of `cfg`'s run, computed now unless a complete one is cached."""
     bound = upper_bound_config(cfg)
     folder = upper_bound_dir(bound)
-    finished = folder / "results.json"
-    if finished.is_file():
-        cached = read_json(finished)
-        if cached.get("status") == "complete":
-            console.print(f"upper bound: reusing {folder}")
-            return cached
+    cached = complete_results(folder)
+    if cached is not None:
+        console.print(f"upper bound: reusing {folder}")
+        return cached
     console.print(f"[bold]upper bound (non-CL)[/] → {folder}")
     return Runner(bound, folder).run()
 
@@ -81,14 +89,32 @@ def run_one(cfg: Config, with_upper: bool) -> dict:
 
 
 def run_experiment(cfg: Config, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
-    root = experiment_dir(cfg)
     started = time.perf_counter()
     results = [run_one(run_config(cfg, perm, seed), with_upper) for perm in perms for seed in seeds]
-    summary = aggregate(root.name, results)
+    return write_summary(cfg, perms, seeds, results, time.perf_counter() - started)
+
+
+def recorded_config(cfg: Config) -> dict:
+    """The composed configuration an experiment's summary records, less how its cells were launched:
+    every launcher writes the same summary (each run's config.json says how that run was launched)."""
+    data = to_container(cfg)
+    data.pop("launcher", None)
+    data["choices"].pop("launcher", None)
+    return data
+
+
+def write_summary(
+    cfg: Config, perms: Sequence[int], seeds: Sequence[int], results: Sequence[dict], seconds: float | None, missing: Sequence[str] = ()
+) -> dict:
+    """The experiment's results.json over its finished runs' results (`missing`: the labels of its runs
+    that have not finished, when a grid is merged before its end), written and printed."""
+    root = experiment_dir(cfg)
+    summary = aggregate(root.name, results, missing)
     # the composed configuration; each run's own (with its permutation and seed) is in its config.json
-    summary["config"] = to_container(cfg)
+    summary["config"] = recorded_config(cfg)
     summary["permutations"], summary["seeds"] = list(perms), list(seeds)
-    summary["seconds"] = time.perf_counter() - started
+    if seconds is not None:
+        summary["seconds"] = seconds
     write_json(root / "results.json", summary)
     console.print(summary_table(summary))
     console.print(f"results: {root / 'results.json'}")

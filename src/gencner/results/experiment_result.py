@@ -22,12 +22,15 @@ FIRST_RUN_KEYS = ("method", "dataset", "setting", "model", "n_steps", "headline_
 CURVES = ("macro_f1", "micro_f1", "learning_accuracy")
 # what run_experiment adds once every run is aggregated
 RUN_EXPERIMENT_KEYS = ("config", "permutations", "seeds", "seconds")
+# the runs of a grid merged before all of them finished (gencner.grid): their labels, p<perm>-s<seed>
+MISSING = "missing"
 EXPERIMENT_KEYS = frozenset(
     (
         *FIRST_RUN_KEYS,
         *CURVES,
         *(f"{c}_std" for c in CURVES),
         *RUN_EXPERIMENT_KEYS,
+        MISSING,
         "experiment",
         "runs",
         "tasks",
@@ -83,7 +86,9 @@ class BoundStats:
 
 @dataclass(frozen=True)
 class ExperimentResult:
-    """`other`: keys this type does not read, as written (a one-run experiment: its run's details)."""
+    """`other`: keys this type does not read, as written (a one-run experiment: its run's details).
+    `missing`: the runs of the experiment that had not finished when it was merged (a grid's cells
+    merged before the grid's end); none in a finished experiment."""
 
     experiment: str
     method: str
@@ -105,11 +110,12 @@ class ExperimentResult:
     permutations: list[int] | None = None
     seeds: list[int] | None = None
     seconds: float | None = None
+    missing: list[str] = field(default_factory=list)
     other: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
-        return "complete" if all(r.status == "complete" for r in self.runs) else "partial"
+        return "complete" if all(r.status == "complete" for r in self.runs) and not self.missing else "partial"
 
     @property
     def gap(self) -> list[float] | None:
@@ -130,6 +136,8 @@ class ExperimentResult:
         out["matrix"], out["forgetting"] = self.matrix, self.forgetting.to_json()
         if self.upper_bound is not None:
             out["upper_bound"], out["gap"] = self.upper_bound.to_json(), self.gap
+        if self.missing:
+            out[MISSING] = self.missing
         out["status"] = self.status
         out.update({key: getattr(self, key) for key in RUN_EXPERIMENT_KEYS if getattr(self, key) is not None})
         return out
@@ -158,6 +166,7 @@ class ExperimentResult:
             forgetting=Forgetting.from_json(fields.required("forgetting"), source),
             upper_bound=BoundStats.from_json(upper, source) if upper is not None else None,
             **{key: fields.optional(key) for key in RUN_EXPERIMENT_KEYS},
+            missing=fields.list_of(MISSING, default=[]),
             other=fields.rest(EXPERIMENT_KEYS),
         )
 
@@ -179,8 +188,9 @@ def _tasks(runs: Sequence[RunResult]) -> list[str]:
     return first if len({tuple(r.tasks) for r in runs}) == 1 else [f"task {j + 1}" for j in range(len(first))]
 
 
-def experiment_result(name: str, runs: Sequence[RunResult | Mapping]) -> ExperimentResult:
-    """The experiment `name` over its runs (RunResults, or their results.json objects)."""
+def experiment_result(name: str, runs: Sequence[RunResult | Mapping], missing: Sequence[str] = ()) -> ExperimentResult:
+    """The experiment `name` over its runs (RunResults, or their results.json objects); `missing`: the
+    labels of its runs that have not finished (the experiment is then partial)."""
     runs = [as_run_result(r) for r in runs]
     if not runs:
         raise ValueError(f"experiment {name!r} has no run to aggregate")
@@ -197,12 +207,13 @@ def experiment_result(name: str, runs: Sequence[RunResult | Mapping]) -> Experim
         matrix=stats.mean_matrix([r.matrix for r in runs]),
         forgetting=_mean_forgetting(runs),
         upper_bound=BoundStats(bound, bound_runs) if bound.n else None,
+        missing=list(missing),
     )
     if len(runs) == 1:  # one run: its details (thresholds, pseudo-labels, timings, ...) at the top level
         return replace(result, other={k: v for k, v in first.to_json().items() if k not in EXPERIMENT_KEYS})
     return result
 
 
-def aggregate(name: str, runs: Sequence[RunResult | Mapping]) -> dict:
+def aggregate(name: str, runs: Sequence[RunResult | Mapping], missing: Sequence[str] = ()) -> dict:
     """experiment_result as the results.json object run_experiment completes and writes."""
-    return experiment_result(name, runs).to_json()
+    return experiment_result(name, runs, missing).to_json()
