@@ -16,12 +16,17 @@ MODEL ?= tiny
 METHOD ?= gencner gencner-keep-all finetune
 PERMS ?= 0
 SEEDS ?= 1
+# sequential (one cell after the other), parallel (worker processes: one per GPU, or per core) or slurm
+# (a job array through submitit); JOBS: cells at once (empty: the launcher's default)
+LAUNCHER ?= sequential
+JOBS ?=
 ARGS ?=
 
 .PHONY: help install test test-fast lint experiment stream bench clean
 
 help:
-	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1 ARGS='key=value ...']"
+	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1"
+	@echo "                 LAUNCHER=sequential|parallel|slurm JOBS=N ARGS='key=value ...']"
 	@echo "make test       run the test suite (installs first)"
 	@echo "make lint       ruff check and ruff format --check on src/ and tests/"
 	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"
@@ -44,7 +49,8 @@ lint: install
 	$(BIN)/ruff format --check src tests
 
 experiment: install
-	$(BIN)/gencner experiment setting=$(SETTING) dataset=$(DATASET) model=$(MODEL) $(ARGS) \
+	$(BIN)/gencner experiment setting=$(SETTING) dataset=$(DATASET) model=$(MODEL) \
+		launcher=$(LAUNCHER) $(if $(JOBS),launcher.jobs=$(JOBS)) $(ARGS) \
 		--methods $(METHOD) --perms $(PERMS) --seeds $(SEEDS)
 
 stream: install

@@ -1,6 +1,7 @@
-"""`gencner experiment [--methods A B ...] [--perms 0 1 | all] [--seeds 1 2] key=value ...`: one or
-several methods and their non-CL upper bound over task orders and seeds, ending with a comparison table
-when there are several; `make experiment` calls this."""
+"""`gencner experiment [--methods A B ...] [--perms 0 1 | all] [--seeds 1 2] [--wait | --collect]
+key=value ...`: one or several methods and their non-CL upper bound over task orders and seeds, ending
+with a comparison table when there are several; `make experiment` calls this. `launcher=parallel` or
+`launcher=slurm` runs the grid's cells side by side (gencner.grid)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def add_arguments(parser) -> None:
         "--methods", nargs="+", default=None, help="method presets (conf/method/) to run on the same stream and compare (default: method=)"
     )
     parser.add_argument("--no-upper", action="store_true", help="skip the non-CL upper bound")
+    parser.add_argument(
+        "--wait", action="store_true", help="launcher=slurm: wait for the jobs, then merge them (default: return once submitted)"
+    )
+    parser.add_argument("--collect", action="store_true", help="run nothing: merge the cells that have finished (after launcher=slurm)")
 
 
 def method_configs(overrides: list[str], methods: list[str] | None, conf: str | None) -> list:
@@ -45,7 +50,16 @@ def method_configs(overrides: list[str], methods: list[str] | None, conf: str | 
     return cfgs
 
 
-def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, no_upper: bool = False, methods=None) -> int:
+def run(
+    overrides: list[str],
+    conf: str | None = None,
+    perms=None,
+    seeds=None,
+    no_upper: bool = False,
+    methods=None,
+    wait: bool = False,
+    collect: bool = False,
+) -> int:
     # `--perms 0 1 name=x`: argparse hands the trailing overrides to --perms; give them back.
     overrides = list(overrides) + [v for v in (perms or []) + (seeds or []) + (methods or []) if "=" in v]
     perms = [v for v in perms or [] if "=" not in v] or None
@@ -61,12 +75,8 @@ def run(overrides: list[str], conf: str | None = None, perms=None, seeds=None, n
             raise ConfigError(f"--perms {perm} is out of range; this dataset has permutations 0..{n_perms - 1}")
     for seed in seed_list:
         check_seed(seed, "--seeds")
-    if len(cfgs) == 1:
-        from gencner.experiment import run_experiment  # heavy (torch, Lightning): only when running
+    if wait and (collect or cfg.launcher.name != "slurm"):
+        raise ConfigError("--wait waits for submitted jobs: it goes with launcher=slurm, without --collect")
+    from gencner.grid.launch import launch  # heavy (torch, Lightning): only when running
 
-        run_experiment(cfg, perm_list, seed_list, with_upper=not no_upper)
-    else:
-        from gencner.comparison import run_comparison
-
-        run_comparison(cfgs, perm_list, seed_list, with_upper=not no_upper)
-    return 0
+    return launch(cfgs, perm_list, seed_list, with_upper=not no_upper, collect=collect, wait=wait)

@@ -1,0 +1,70 @@
+"""The cells of a grid: every (method, permutation, seed) run of an experiment or a comparison, and the
+non-CL bounds they are compared with, each bound once (runs of several methods share it: its folder
+leaves the method out) and before the runs that need it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from gencner.config import from_container, to_container
+from gencner.config.schema import Config
+from gencner.experiment import run_config, upper_bound_config, wants_upper_bound
+from gencner.naming import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
+
+BOUND: Literal["bound"] = "bound"
+RUN: Literal["run"] = "run"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One run folder of a grid. `config` is a run's configuration (experiment.run_config); a bound
+    cell holds the first run that needs it, whose bound it computes (experiment.upper_bound), so that
+    the bound's folder is the one the sequential experiment writes. `bound`: the name of the bound cell
+    a run needs (None: it needs none)."""
+
+    name: str
+    kind: Literal["bound", "run"]
+    config: Config
+    folder: Path
+    with_upper: bool = True
+    bound: str | None = None
+
+    def to_json(self) -> dict:
+        """What a worker process or a SLURM job gets (a Config does not cross processes as itself)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "config": to_container(self.config),
+            "folder": str(self.folder),
+            "with_upper": self.with_upper,
+            "bound": self.bound,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Cell:
+        return cls(data["name"], data["kind"], from_container(data["config"]), Path(data["folder"]), data["with_upper"], data["bound"])
+
+
+def run_cell_name(run: Config) -> str:
+    """<experiment>-p<perm>-s<seed>: unique in a grid, whose experiments have distinct folders."""
+    return folder_name(experiment_dir(run).name, run_label(run))
+
+
+def grid_cells(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> list[Cell]:
+    """The cells of the experiments of `cfgs` (one method each) over `perms` × `seeds`: the bounds
+    first, then the runs in the order the sequential experiment runs them."""
+    bounds: dict[Path, Cell] = {}
+    runs: list[Cell] = []
+    for cfg in cfgs:
+        for perm in perms:
+            for seed in seeds:
+                run = run_config(cfg, perm, seed)
+                bound = None
+                if with_upper and wants_upper_bound(run):
+                    folder = upper_bound_dir(upper_bound_config(run))
+                    bound = bounds.setdefault(folder, Cell(folder.name, BOUND, run, folder))
+                runs.append(Cell(run_cell_name(run), RUN, run, experiment_run_dir(run), with_upper, bound.name if bound else None))
+    return [*bounds.values(), *runs]

@@ -1,0 +1,147 @@
+"""The grid's cells and the launchers' pieces that need no training: which cells a grid has and where
+they live (the sequential experiment's folders), a cell crossing processes, the workers' shares of a
+machine, the wait for a bound another process writes, and the errors a user gets."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import pytest
+from grid_support import STREAM
+
+from gencner.cli import main
+from gencner.config import load_config, to_container
+from gencner.errors import ConfigError
+from gencner.experiment import run_config, upper_bound_config
+from gencner.grid.cells import BOUND, RUN, Cell, grid_cells
+from gencner.grid.execution import finished_bound
+from gencner.grid.local import shares
+from gencner.grid.slurm import executor
+from gencner.naming import experiment_dir, experiment_run_dir, result_config, upper_bound_dir
+from gencner.runlock import lock_owner, run_folder_lock
+
+
+def configs(tmp_path, *extra: str, methods=("finetune", "gencner-keep-all")):
+    return [load_config([*STREAM, f"output_dir={tmp_path}", f"method={m}", *extra]) for m in methods]
+
+
+def test_bounds_come_first_once_each_and_every_cell_is_the_sequential_runs_folder(tmp_path):
+    cfgs = configs(tmp_path)
+    cells = grid_cells(cfgs, [0, 1], [1, 2])
+    bounds, runs = [c for c in cells if c.kind == BOUND], [c for c in cells if c.kind == RUN]
+    assert cells == [*bounds, *runs] and len(bounds) == 4 and len(runs) == 8  # both methods share a bound
+    assert [c.folder for c in runs] == [experiment_run_dir(run_config(cfg, p, s)) for cfg in cfgs for p in (0, 1) for s in (1, 2)]
+    expected_bounds = {upper_bound_dir(upper_bound_config(run_config(cfgs[0], p, s))) for p in (0, 1) for s in (1, 2)}
+    assert {c.folder for c in bounds} == expected_bounds
+    by_name = {c.name: c for c in cells}
+    for run in runs:
+        assert by_name[run.bound].folder == upper_bound_dir(upper_bound_config(run.config))
+        assert run.config.logger.group == experiment_dir(run.config).name  # one W&B group per experiment
+    assert len(by_name) == len(cells)
+    without = grid_cells(cfgs, [0, 1], [1, 2], with_upper=False)
+    assert [c.folder for c in without] == [c.folder for c in runs] and all(c.kind == RUN and c.bound is None for c in without)
+
+
+def test_a_bound_run_itself_has_no_bound_cell(tmp_path):
+    cells = grid_cells(configs(tmp_path, "setting=non-cl", methods=("finetune",)), [0], [1, 2])
+    assert [c.kind for c in cells] == [RUN, RUN]
+
+
+def test_the_launcher_changes_no_folder_and_no_result_key(tmp_path):
+    sequential = grid_cells(configs(tmp_path), [0, 1], [1])
+    parallel = grid_cells(configs(tmp_path, "launcher=parallel", "launcher.jobs=3", "launcher.cpus_per_job=2"), [0, 1], [1])
+    slurm = grid_cells(configs(tmp_path, "launcher=slurm", "launcher.partition=gpu"), [0, 1], [1])
+    assert [c.folder for c in parallel] == [c.folder for c in slurm] == [c.folder for c in sequential]
+    for a, b in zip(sequential, parallel, strict=True):
+        assert result_config(to_container(a.config)) == result_config(to_container(b.config))
+        assert to_container(a.config) != to_container(b.config)  # the launcher is recorded, and left out
+
+
+def test_a_cell_crosses_processes_as_json_unchanged_and_read_only(tmp_path):
+    for cell in grid_cells(configs(tmp_path, "launcher=parallel", "trainer.extra={limit_train_batches: 3}"), [1], [2]):
+        back = Cell.from_json(cell.to_json())
+        assert to_container(back.config) == to_container(cell.config)
+        assert back == Cell(cell.name, cell.kind, back.config, cell.folder, cell.with_upper, cell.bound)
+        with pytest.raises(Exception, match="read-only"):
+            back.config.seed = 3
+
+
+def launcher(*extra: str):
+    return load_config(["launcher=parallel", *extra]).launcher
+
+
+def test_each_worker_gets_its_own_gpus_and_a_share_of_the_cores():
+    gpus, cores = [str(i) for i in range(8)], list(range(32))
+    eight = shares(launcher(), gpus, cores)
+    assert [s.gpus for s in eight] == [[g] for g in gpus] and [s.cores for s in eight][:2] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert [s.gpus for s in shares(launcher("launcher.gpus_per_job=2"), gpus, cores)] == [["0", "1"], ["2", "3"], ["4", "5"], ["6", "7"]]
+    assert [s.gpus for s in shares(launcher("launcher.jobs=3"), gpus, cores)] == [["0"], ["1"], ["2"]]
+    with pytest.raises(ConfigError, match=r"launcher.jobs=3 workers × launcher.gpus_per_job=2 need 6 GPUs; this machine shows 4"):
+        shares(launcher("launcher.jobs=3", "launcher.gpus_per_job=2"), gpus[:4], cores)
+    # without GPUs: one worker per core, or the cores divided among launcher.jobs workers
+    assert [s.cores for s in shares(launcher(), [], [0, 1])] == [[0], [1]] and all(not s.gpus for s in shares(launcher(), [], [0, 1]))
+    assert [s.cores for s in shares(launcher("launcher.jobs=2"), [], list(range(6)))] == [[0, 1, 2], [3, 4, 5]]
+    assert [s.cores for s in shares(launcher("launcher.cpus_per_job=2"), [], list(range(6)))] == [[0, 1], [2, 3], [4, 5]]
+    assert [s.gpus for s in shares(launcher("launcher.gpus_per_job=0", "launcher.jobs=2"), gpus, cores)] == [[], []]
+
+
+def test_a_run_waits_for_the_bound_another_process_writes_and_reads_it(tmp_path, capsys):
+    run = run_config(configs(tmp_path, methods=("finetune",))[0], 0, 1)
+    folder = upper_bound_dir(upper_bound_config(run))
+    written = {}
+    holding, release = threading.Event(), threading.Event()
+
+    def other_process():
+        with run_folder_lock(folder):
+            holding.set()
+            release.wait(10)
+            (folder / "results.json").write_text('{"status": "complete", "macro_f1": [0.5]}')
+
+    writer = threading.Thread(target=other_process)
+    writer.start()
+    holding.wait(10)
+    assert lock_owner(folder)["pid"] > 0
+    waiter = threading.Thread(target=lambda: written.update(finished_bound(run, poll_s=0.05)))
+    waiter.start()
+    time.sleep(0.5)
+    assert waiter.is_alive() and not written  # still waiting: it did not start a bound of its own
+    release.set()
+    writer.join()
+    waiter.join(10)
+    assert written == {"status": "complete", "macro_f1": [0.5]} and lock_owner(folder) is None
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"waiting for the non-CL bound {folder}, being written by process" in err and f"reusing {folder}" in err
+
+
+def test_the_slurm_launcher_names_what_it_is_missing(tmp_path, monkeypatch):
+    cfg = load_config(["launcher=slurm"])
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch here
+    with pytest.raises(ConfigError, match="sbatch is not on this machine's PATH; submit from a node of the cluster"):
+        executor(cfg.launcher, tmp_path / "jobs")
+    monkeypatch.setitem(sys.modules, "submitit", None)  # not installed
+    with pytest.raises(ConfigError, match=r"submitit, which is not installed: pip install 'gencner\[slurm\]'"):
+        executor(cfg.launcher, tmp_path / "jobs")
+
+
+def test_submitit_refusing_a_parameter_is_one_configuration_error(tmp_path):
+    cfg = load_config(["launcher=slurm", "launcher.cluster=local", "launcher.extra={slurm_colour: blue}"])
+    with pytest.raises(ConfigError, match="launcher: submitit refuses a parameter: Unknown argument 'colour'"):
+        executor(cfg.launcher, tmp_path / "jobs")
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("launcher.jobs=2", "launcher.jobs=2 runs cells side by side: add launcher=parallel (or launcher=slurm)"),
+        ("launcher.jobs=0", None),
+        ("launcher=cluster", "unknown launcher 'cluster'; valid choices: parallel, sequential, slurm"),
+    ],
+)
+def test_launcher_mistakes_stop_before_anything_runs(tmp_path, capsys, override, message):
+    extra = ["launcher=parallel"] if override == "launcher.jobs=0" else []
+    assert main(["experiment", *extra, override, f"output_dir={tmp_path}"]) == 2
+    err = capsys.readouterr().err
+    assert (message or "launcher.jobs=0 must be ≥ 1, or null") in err
+    assert not any(tmp_path.iterdir())
