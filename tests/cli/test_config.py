@@ -46,6 +46,7 @@ def test_defaults_load():
         "method": "gencner",
         "trainer": "cpu",
         "logger": "csv",
+        "launcher": "sequential",
     }
     assert cfg.dataset.name == "synthetic" and cfg.dataset.format == "synthetic"
     assert cfg.dataset.tasks == [["ORG"], ["PERSON"], ["GPE"], ["DATE"], ["CARDINAL"], ["NORP"]]
@@ -166,7 +167,7 @@ DATASET_KEYS = (
 ERRORS = [
     (
         ["foo=1"],
-        "command line: unknown key 'foo'; valid keys: choices, dataset, experiment, logger, method, model, "
+        "command line: unknown key 'foo'; valid keys: choices, dataset, experiment, launcher, logger, method, model, "
         "name, output_dir, permutation, seed, setting, trainer",
     ),
     (["dataset.foo=1"], f"command line: unknown key 'dataset.foo'; valid keys under dataset: {DATASET_KEYS}"),

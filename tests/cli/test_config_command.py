@@ -26,6 +26,7 @@ def test_config_prints_the_composed_configuration_and_its_choices(capsys):
         "method": "gencner",
         "trainer": "cpu",
         "logger": "csv",
+        "launcher": "sequential",
     }
     assert printed["dataset"]["format"] == "hub" and len(printed["dataset"]["tasks"]) == 8
     assert err.strip() == f"gencner config: composed from {REPO_CONF}"

@@ -58,6 +58,9 @@ def test_a_file_of_the_same_name_in_the_user_folder_wins(tmp_path):
     assert cfg.trainer.max_epochs == 2
     assert load_config().trainer.accelerator == "cpu" and cfg.trainer.accelerator == "auto"  # the user's file, not merged with ours
     assert cfg.seed == 5 and cfg.choices["method"] == "finetune" and cfg.setting.train == "filter"
+    # written before there was a launcher group: it names no launcher, and runs its cells one after another
+    assert cfg.choices["launcher"] == "sequential" and cfg.launcher.name == "sequential"
+    assert load_config(["launcher=parallel"], conf=tmp_path).launcher.name == "parallel"
 
 
 def test_the_environment_variable_adds_a_layer_and_the_option_wins_over_it(tmp_path, monkeypatch):
@@ -105,6 +108,6 @@ def test_an_unknown_extended_experiment_lists_the_valid_ones(tmp_path):
 def test_config_yaml_cannot_choose_an_experiment(tmp_path):
     (tmp_path / "config.yaml").write_text("defaults:\n  dataset: synthetic\n  experiment: split-all-q0.0\n")
     with pytest.raises(
-        ConfigError, match=r"config\.yaml: `defaults:` must map groups \(dataset, setting, model, method, trainer, logger\) to"
+        ConfigError, match=r"config\.yaml: `defaults:` must map groups \(dataset, setting, model, method, trainer, logger, launcher\) to"
     ):
         load_config([], conf=tmp_path)
