@@ -3,6 +3,9 @@
 # (computed once per setting and reused), on the default synthetic corpus with the tiny model on a CPU.
 # Usage: experiments/synthetic_benchmark.sh [split-all|filter-filter|threshold|gap|below-threshold|spankl]
 #        (default: all six). The variants are presets in conf/experiment/ (`experiment=NAME`).
+# The numbers of those files are from the first benchmark: run this script from a checkout of commit
+# 0e96aa8 to reproduce them. On today's default it runs the same comparisons on today's benchmark, except
+# `gap`, whose presets extend first-benchmark; synthetic-benchmark.md has its own commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run() { .venv/bin/gencner experiment "$@"; }

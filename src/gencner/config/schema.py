@@ -32,10 +32,12 @@ Cluster = Literal["slurm", "local"]
 
 @dataclass
 class SyntheticConfig:
-    """Sizes and seed of the generated corpus (dataset.format=synthetic).
+    """Sizes and seed of the generated corpus (dataset.format=synthetic). The defaults here are the first
+    benchmark's (conf/experiment/first-benchmark.yaml); conf/dataset/synthetic.yaml sets today's. They stay:
+    a key added later (naming.ADDED_KEYS) leaves run names unchanged only at the value it was added with.
 
-    dev: also the model-selection set; Split cuts it into one chunk per task (300 → 50 sentences per
-      step), so a stable best-epoch choice wants dev ≥ 200 × the number of tasks (1,200 for six).
+    dev: also the model-selection set; Split cuts it into one chunk per task (1,200 → 200 sentences
+      per step): a stable best-epoch choice wants at least 200 per step.
     empty_fraction: share of sentences without entities (exact per split).
     ambiguous_fraction: the noisy-teacher variant: share of entity mentions (exact within a sentence's
       mentions per split) standing alone in a neutral sentence ("Officials discussed Jordan at length .")
