@@ -12,7 +12,7 @@ SETTING ?= split-all
 DATASET ?= synthetic
 MODEL ?= tiny
 # The default experiment compares GenCNER as written, its best-measured variant and fine-tuning
-# (experiments/synthetic-below-threshold.md); METHOD=gencner runs one method.
+# (experiments/synthetic-benchmark.md); METHOD=gencner runs one method.
 METHOD ?= gencner gencner-keep-all finetune
 PERMS ?= 0
 SEEDS ?= 1
