@@ -58,6 +58,15 @@ EQUIVALENT = [
         ],
     ),
     (
+        ["experiment=filter-filter-distill-q0.25"],
+        [
+            "setting=filter-filter",
+            "method=gencner-distill-below",
+            "method.threshold_quantile=0.25",
+            "name=synthetic-filter-filter-gencner-distill-q0.25-tiny",
+        ],
+    ),
+    (
         ["experiment=split-all-keep-all-kd2"],
         ["setting=split-all", "method=gencner-keep-all", "method.kd_weight=2.0", "name=synthetic-split-all-gencner-keep-all-kd2-tiny"],
     ),

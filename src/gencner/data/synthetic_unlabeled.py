@@ -59,9 +59,12 @@ def generate_unlabeled(
         empty = rng.random() < empty_fraction
         in_neutral = not empty and wants_neutral(ambiguous_fraction, neutral, mentions)
         tokens, spans = draw_sentence(drawer, empty, in_neutral)
+        # The share of neutral mentions runs over every draw, kept or not: neutral sentences come from a
+        # few templates and most are labelled ones, so a share over the kept ones would ask for a neutral
+        # sentence again and again and never fill the corpus. The kept text holds fewer of them.
+        neutral, mentions = neutral + in_neutral, mentions + len(spans)
         if tokens in taken:
             removed += 1
             continue
-        neutral, mentions = neutral + in_neutral, mentions + len(spans)
         kept.append(Sentence(tokens, (), idx=len(kept), origin=f"synthetic-{STREAM}:{len(kept)}"))
     return UnlabeledCorpus(tuple(kept), removed)
