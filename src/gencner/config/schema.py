@@ -35,27 +35,26 @@ class SyntheticConfig:
     """Sizes and seed of the generated corpus (dataset.format=synthetic). The defaults here are the first
     benchmark's (conf/experiment/first-benchmark.yaml); conf/dataset/synthetic.yaml sets today's. They stay:
     a key added later (naming.ADDED_KEYS) leaves run names unchanged only at the value it was added with.
-
-    dev: also the model-selection set; Split cuts it into one chunk per task (1,200 → 200 sentences
-      per step): a stable best-epoch choice wants at least 200 per step.
-    empty_fraction: share of sentences without entities (exact per split).
-    ambiguous_fraction: the noisy-teacher variant: share of entity mentions (exact within a sentence's
-      mentions per split) standing alone in a neutral sentence ("Officials discussed Jordan at length .")
-      with a form several types share and a gold type drawn at random among them, so that the type
-      cannot be read and pseudo-labels carry real errors. 0.0 = the regular corpus, unchanged.
-    pretrain_sentences: the text of the denoising pretraining (model.denoise_epochs > 0) and of the
-      tokenizer: 0 = the training sentences; N > 0 = N unlabeled sentences from the same generator's
-      own stream "pretrain" (same templates and lexicon, another seed), none equal to a labelled train,
-      dev or test sentence (those are redrawn, counted and reported).
-    """
+    The fields' own notes follow them."""
 
     seed: int = 13
     train: int = 3000
     dev: int = 300
+    """Also the model-selection set; Split cuts it into one chunk per task (1,200 → 200 sentences per
+    step): a stable best-epoch choice wants at least 200 per step."""
     test: int = 600
     empty_fraction: float = 0.1
+    """Share of sentences without entities (exact per split)."""
     ambiguous_fraction: float = 0.0
+    """The noisy-teacher variant: share of entity mentions (exact within a sentence's mentions per split)
+    standing alone in a neutral sentence ("Officials discussed Jordan at length .") with a form several
+    types share and a gold type drawn at random among them, so that the type cannot be read and
+    pseudo-labels carry real errors. 0.0 = the regular corpus, unchanged."""
     pretrain_sentences: int = 0
+    """The text of the denoising pretraining (model.denoise_epochs > 0) and of the tokenizer: 0 = the
+    training sentences; N > 0 = N unlabeled sentences from the same generator's own stream "pretrain"
+    (same templates and lexicon, another seed), none equal to a labelled train, dev or test sentence
+    (those are redrawn, counted and reported)."""
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -25,10 +25,10 @@ class NerModel:
 
     net: PointerBart
     tokenizer: Any
-    types: list[str] = field(default_factory=list)
-    type_names: dict[str, str] = field(default_factory=dict)
-    max_source_tokens: int = 250
-    decoding: dict = field(default_factory=lambda: {"constrained": True, "beam_size": 1, "max_length_base": 10, "max_length_ratio": 0.8})
+    types: list[str]
+    type_names: dict[str, str]
+    max_source_tokens: int
+    decoding: dict  # decoding_settings(): written with the model, so a loaded model decodes as it was trained
 
     @property
     def space(self) -> OutputSpace:
@@ -143,10 +143,13 @@ def build_model(mcfg: ModelConfig, words: Sequence[str] = (), type_names: dict[s
         bart = BartModel(bart_config(mcfg, tokenizer))
     n_positions = min(mcfg.max_source_tokens, bart.config.max_position_embeddings)
     net = PointerBart(bart, [], n_positions, tokenizer.eos_token_id, mcfg.dropout)
-    decoding = {
+    return NerModel(net, tokenizer, [], dict(type_names or {}), n_positions, decoding_settings(mcfg))
+
+
+def decoding_settings(mcfg: ModelConfig) -> dict:
+    return {
         "constrained": bool(mcfg.constrained),
         "beam_size": int(mcfg.beam_size),
         "max_length_base": int(mcfg.max_length_base),
         "max_length_ratio": float(mcfg.max_length_ratio),
     }
-    return NerModel(net, tokenizer, [], dict(type_names or {}), n_positions, decoding)
