@@ -1,18 +1,21 @@
-"""What a pseudo triplet below its type's threshold becomes (method.below_threshold): drop, distill, keep."""
+"""What a pseudo triplet below its type's threshold becomes (method.below_threshold): drop, distill, keep,
+teacher-pass."""
 
 from types import SimpleNamespace
 
 import pytest
+import torch
 
 from gencner.cl import callbacks
 from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, select_pseudo
 from gencner.config import load_config
-from gencner.config.schema import MethodConfig
+from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.schema import Sentence, Span
-from gencner.families.pointer.batching import Collator, encode_examples
+from gencner.families.pointer.batching import IGNORE, Collator, encode_examples
 from gencner.families.pointer.encoding import Triplet
 from gencner.families.pointer.inference import DecodeReport
-from gencner.families.pointer.losses import cross_entropy
+from gencner.families.pointer.losses import cross_entropy, distillation
+from gencner.families.pointer.module import StepModule
 
 SENTENCE = Sentence(tuple("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9".split()), (Span(4, 5, "PERSON"),))
 THRESHOLDS = {"ORG": 0.5}
@@ -54,7 +57,7 @@ def test_keep_gives_the_target_of_quantile_zero():
 
 
 def test_gold_wins_over_below_threshold_triplets_in_every_mode():
-    for below in ("drop", "distill", "keep"):
+    for below in ("drop", "distill", "keep", "teacher-pass"):
         selected, _ = select(below)
         assert all(not p.span.overlaps(Span(4, 5, "PERSON")) for p in selected)
 
@@ -83,7 +86,53 @@ def test_soft_triplets_are_in_the_decoder_input_carry_no_ce_and_are_distilled(ti
     assert (full.grad[0].abs().sum(dim=-1)[soft] > 0).all()
 
 
-@pytest.mark.parametrize("below", ["drop", "distill", "keep"])
+def test_teacher_pass_trains_the_ce_on_the_target_of_drop_and_replays_every_selected_triplet():
+    selected, stats = select("teacher-pass")
+    dropped, _ = select("drop")
+    example = merged_example(SENTENCE, selected, "pseudo-first", teacher_pass=True)
+    assert (example.targets, example.pseudo, example.hard) == (
+        (m := merged_example(SENTENCE, dropped, "pseudo-first")).targets,
+        m.pseudo,
+        m.hard,
+    )
+    # the teacher's order, the conflict with the new gold (4, 5) left out
+    assert [(s.start, s.end) for s in example.teacher] == [(0, 1), (2, 3), (6, 8), (8, 9)]
+    assert stats.to_dict()["ORG"] == {"raw": 5, "below_threshold": 3, "kept": 2, "distilled": 2, "dropped": 0, "conflicts": 1}
+    assert merged_example(SENTENCE, dropped, "pseudo-first").teacher == ()  # the other modes have no second pass
+
+
+def teacher_pass_batch(model, selected):
+    example = merged_example(SENTENCE, selected, "pseudo-first", teacher_pass=True)
+    items, _ = encode_examples([example], model.source_encoder(), model.space, model.type_ids)
+    return Collator(model.tokenizer.pad_token_id, model.space)([items[0]]), items[0]
+
+
+def test_the_teacher_pass_distils_the_teachers_sequence_in_a_second_pass(tiny_model):
+    teacher = tiny_model.frozen_copy(n_types=1)  # knows ORG
+    torch.manual_seed(0)
+    with torch.no_grad():  # a student that has moved away from its teacher
+        for param in tiny_model.net.parameters():
+            param.add_(0.05 * torch.randn_like(param))
+    module = StepModule(tiny_model, TrainerConfig(), MethodConfig(below_threshold="teacher-pass"), [("ORG", ("ORG",))], teacher=teacher)
+    module.eval()  # no dropout: the two computations below must agree
+    batch, item = teacher_pass_batch(tiny_model, select("teacher-pass")[0])
+    replay = batch["teacher_targets"]
+    starts, org = item.source.word_starts, tiny_model.space.type_index(tiny_model.type_ids["ORG"])
+    expected = [i for a, b in ((0, 1), (2, 3), (6, 8), (8, 9)) for i in (starts[a], starts[b - 1], org)]
+    assert item.teacher_target == tuple(expected)  # the four triplets in teacher order, no EOS
+    assert replay[0].tolist() == [tiny_model.space.to_batch(i, batch["src_ids"].size(1)) for i in expected]
+    assert len(item.target) == 3 * 3 + 1  # the CE target: two kept triplets, the gold, EOS
+    out = module.losses(batch)
+    dec = tiny_model.net.decoder_input_ids(replay, batch["src_ids"], tiny_model.start_id)
+    inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec)
+    by_hand = distillation(tiny_model.net(*inputs), teacher.net(*inputs), replay != IGNORE)
+    assert out["kd"].item() == pytest.approx(by_hand.item()) and out["kd"].item() > 0
+    assert out["loss"].item() == pytest.approx(out["ce"].item() + out["kd"].item())
+    empty, _ = teacher_pass_batch(tiny_model, [])
+    assert "teacher_targets" not in empty and module.losses(empty)["kd"].item() == 0.0
+
+
+@pytest.mark.parametrize("below", ["drop", "distill", "keep", "teacher-pass"])
 def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_model, below):
     sentences = [SENTENCE.restrict(["PERSON"])]
     teacher = tiny_model.frozen_copy(n_types=1)  # knows ORG
@@ -108,7 +157,8 @@ def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_m
     assert record["pseudo"]["below_threshold"] == below
     n_pseudo = sum(examples[0].pseudo)
     # τ = 0.4: 0.9, 0.7 and 0.4 pass, 0.2 falls below, 0.1 overlaps the new gold (dropped in every mode)
-    assert n_pseudo == {"drop": 3, "distill": 4, "keep": 4}[below]
-    assert sum(examples[0].hard) - 1 == {"drop": 3, "distill": 3, "keep": 4}[below]  # minus the PERSON gold
-    assert record["pseudo"]["quality_kept"]["ORG"]["pred"] == {"drop": 3, "distill": 3, "keep": 4}[below]
-    assert groups["distilled"]["ORG"]["pred"] == (1 if below == "distill" else 0)
+    assert n_pseudo == {"drop": 3, "distill": 4, "keep": 4, "teacher-pass": 3}[below]
+    assert sum(examples[0].hard) - 1 == {"drop": 3, "distill": 3, "keep": 4, "teacher-pass": 3}[below]  # minus the PERSON gold
+    assert record["pseudo"]["quality_kept"]["ORG"]["pred"] == {"drop": 3, "distill": 3, "keep": 4, "teacher-pass": 3}[below]
+    assert groups["distilled"]["ORG"]["pred"] == (1 if below in ("distill", "teacher-pass") else 0)
+    assert len(examples[0].teacher) == (4 if below == "teacher-pass" else 0)

@@ -67,6 +67,25 @@ EQUIVALENT = [
         ],
     ),
     (
+        ["experiment=filter-filter-distill-q0.25-kd2"],
+        [
+            "setting=filter-filter",
+            "method=gencner-distill-below",
+            "method.threshold_quantile=0.25",
+            "method.kd_weight=2.0",
+            "name=synthetic-filter-filter-gencner-distill-q0.25-kd2-tiny",
+        ],
+    ),
+    (
+        ["experiment=filter-filter-distill-kd2"],
+        [
+            "setting=filter-filter",
+            "method=gencner-distill-below",
+            "method.kd_weight=2.0",
+            "name=synthetic-filter-filter-gencner-distill-kd2-tiny",
+        ],
+    ),
+    (
         ["experiment=split-all-keep-all-kd2"],
         ["setting=split-all", "method=gencner-keep-all", "method.kd_weight=2.0", "name=synthetic-split-all-gencner-keep-all-kd2-tiny"],
     ),

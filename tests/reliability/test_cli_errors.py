@@ -24,7 +24,14 @@ CASES = [
     ),
     (
         ["experiment", "method=ewc"],
-        ["unknown method 'ewc'", "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, kd-only, pseudo-only"],
+        [
+            "unknown method 'ewc'",
+            "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, gencner-teacher-pass, kd-only, pseudo-only",
+        ],
+    ),
+    (
+        ["train", "method=gencner-teacher-pass", "method.kd_positions=all"],
+        ["method.below_threshold=teacher-pass needs method.family=pointer and method.kd_positions=pseudo", "got pointer, all"],
     ),
     (["train", "permutation=7"], ["permutation=7 is out of range", "permutations 0..5"]),
     (

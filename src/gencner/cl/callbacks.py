@@ -68,7 +68,8 @@ class PseudoLabelledData(StepData):
             "decode": report.to_dict(),
             "seconds": time.perf_counter() - started,
         }
-        return [merged_example(s, k, m.target_order) for s, k in zip(sentences, selected)]
+        replay = m.below_threshold == "teacher-pass"
+        return [merged_example(s, k, m.target_order, teacher_pass=replay) for s, k in zip(sentences, selected)]
 
 
 def step_data(method: MethodConfig) -> StepData:

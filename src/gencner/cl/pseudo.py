@@ -8,6 +8,9 @@ below τ_t (`method.below_threshold`, which the paper does not specify):
       distill = stays in the target as a *soft* triplet: in the decoder input, no cross-entropy on its three
                 indices, distilled like the kept ones;
       keep    = a hard label like the kept ones (the target of q = 0; τ_t is still computed and logged);
+      teacher-pass = out of the target as with drop, but the teacher's own sequence (every pseudo
+                triplet that misses new gold, teacher order) is distilled in a second teacher-forced
+                pass (Example.teacher): the CE never reads an unsure triplet, the KL still teaches it;
 conflict rule: a pseudo triplet overlapping a gold span of the new types is dropped (gold wins);
 target = [pseudo triplets in the teacher's order] + [gold sorted by (start, end)] + EOS
          (or everything sorted by position, flag target_order=sorted)."""
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,6 +40,8 @@ def confidence_thresholds(predictions: Iterable[Sequence[Prediction]], quantile:
 
 # What became of each teacher triplet: the groups that statistics and precision/recall report.
 KEPT, DISTILLED, DROPPED, CONFLICT = "kept", "distilled", "dropped", "conflicts"
+# The modes in which a triplet below τ_t is still distilled (no cross-entropy): "distilled" in the counts.
+SOFT_MODES = ("distill", "teacher-pass")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def triplet_fate(t: Prediction, gold: Sequence[Span], thresholds: dict[str, floa
         return CONFLICT
     if passes(t, thresholds) or below == "keep":
         return KEPT
-    return DISTILLED if below == "distill" else DROPPED
+    return DISTILLED if below in SOFT_MODES else DROPPED
 
 
 def select_pseudo(
@@ -109,11 +114,15 @@ def select_pseudo(
     return selected
 
 
-def merged_example(sentence: Sentence, pseudo: Sequence[PseudoTriplet | Prediction], order: str) -> Example:
+def merged_example(sentence: Sentence, pseudo: Sequence[PseudoTriplet | Prediction], order: str, teacher_pass: bool = False) -> Example:
     """[pseudo (teacher order); gold sorted] or, with order="sorted", all spans sorted by position.
-    A plain prediction is a hard pseudo label."""
+    A plain prediction is a hard pseudo label. With `teacher_pass` the soft triplets leave the target
+    and every selected triplet, in teacher order, forms the sequence of the second pass."""
     gold = sorted(sentence.spans, key=lambda s: (s.start, s.end, s.type))
     marked = [p if isinstance(p, PseudoTriplet) else PseudoTriplet(p) for p in pseudo]
+    if teacher_pass:
+        teacher = tuple(p.span for p in marked)
+        return replace(merged_example(sentence, [p for p in marked if p.hard], order), teacher=teacher)
     # (span, is a pseudo triplet, gets cross-entropy)
     items = [(p.triplet.span, True, p.hard) for p in marked] + [(s, False, True) for s in gold]
     if order == "sorted":

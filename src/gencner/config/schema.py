@@ -17,7 +17,7 @@ TrainAllocation = Literal["split", "filter", "all"]
 TestSet = Literal["all", "filter"]
 KdPositions = Literal["pseudo", "all"]
 TargetOrder = Literal["pseudo-first", "sorted"]
-BelowThreshold = Literal["drop", "distill", "keep"]
+BelowThreshold = Literal["drop", "distill", "keep", "teacher-pass"]
 Selection = Literal["best", "last"]
 # fp16 is left out: its range cannot hold the masking score, and bf16 is what modern GPUs offer.
 # Lightning's alias "32" is left out too: a bare 32 on the command line is a number, not this string.
@@ -174,7 +174,10 @@ class MethodConfig:
     threshold_quantile: τ_t is this quantile of the confidences of type t's pseudo triplets (0.5 = median).
     below_threshold: what a pseudo triplet below τ_t becomes: drop (out of the target: the paper read
       literally) | distill (in the decoder input, no cross-entropy on its indices, distilled like the
-      kept ones) | keep (a hard label like the kept ones; τ_t is still computed and logged).
+      kept ones) | keep (a hard label like the kept ones; τ_t is still computed and logged) |
+      teacher-pass (the pointer family: out of the CE target as with drop, but distilled in a second
+      teacher-forced pass of the student over the teacher's own sequence, every pseudo-triplet that
+      misses new gold in teacher order; the KL applies there only, at the three indices of each).
     kd_positions: pseudo (KL at the pseudo-segment positions) | all.
     target_order: pseudo-first (kept pseudo triplets in the teacher's order, then gold) | sorted.
     """

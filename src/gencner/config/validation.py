@@ -44,9 +44,16 @@ def validate(cfg: Config) -> None:
     if not setting.test:
         raise ConfigError(f"setting.test is empty; list one or more of: {', '.join(get_args(TestSet))}")
     method = cfg.method
-    if method.below_threshold == "distill" and method.pseudo_labels and not method.distill:
+    below = method.below_threshold
+    if below in ("distill", "teacher-pass") and method.pseudo_labels and not method.distill:
         # a soft triplet gets no cross-entropy: without distillation nothing would be learned from it
-        raise ConfigError("method.below_threshold=distill needs method.distill=true; use drop or keep without distillation")
+        raise ConfigError(f"method.below_threshold={below} needs method.distill=true; use drop or keep without distillation")
+    if below == "teacher-pass" and method.pseudo_labels and (method.family != "pointer" or method.kd_positions != "pseudo"):
+        # the second pass replays the teacher's own triplet sequence: a pointer decoder's, at its triplets
+        raise ConfigError(
+            "method.below_threshold=teacher-pass needs method.family=pointer and method.kd_positions=pseudo "
+            f"(got {method.family}, {method.kd_positions})"
+        )
     if not 0.0 <= method.threshold_quantile <= 1.0:
         raise ConfigError(f"method.threshold_quantile={method.threshold_quantile} must lie in [0, 1]")
     if method.kd_temperature <= 0:

@@ -13,12 +13,15 @@ from gencner.data.schema import Sentence, Span
 class Example:
     """A sentence and its target spans in target order; `pseudo[i]` marks target i as a teacher's pseudo
     triplet (distillation applies at those decoder steps); `hard[i]` = False makes it a soft target: in
-    the decoder input, but no cross-entropy on its three indices (empty = every target is hard)."""
+    the decoder input, but no cross-entropy on its three indices (empty = every target is hard).
+    `teacher`: a second sequence, the teacher's own triplets in its order, that a family able to replay
+    it distils in a separate teacher-forced pass (method.below_threshold=teacher-pass; empty = none)."""
 
     sentence: Sentence
     targets: tuple[Span, ...] = ()
     pseudo: tuple[bool, ...] = ()
     hard: tuple[bool, ...] = ()
+    teacher: tuple[Span, ...] = ()
 
     def __post_init__(self) -> None:
         if self.pseudo and len(self.pseudo) != len(self.targets):

@@ -22,6 +22,7 @@ class EncodedExample:
     kd_tokens: tuple[bool, ...]  # per target index: it belongs to a pseudo triplet
     gold: tuple[Span, ...] = ()  # the sentence's gold spans (for scoring; untruncated)
     ce_tokens: tuple[bool, ...] = ()  # per target index: cross-entropy applies (empty = everywhere)
+    teacher_target: tuple[int, ...] = ()  # Example.teacher's indices, no EOS (the teacher-pass sequence)
 
 
 @dataclass
@@ -52,7 +53,13 @@ def encode_examples(
             report.target_entities += lost
             report.examples.append(example.sentence.origin)
         ce = token_flags(example.targets, example.hard, source, default=True, eos=True)
-        out.append(EncodedExample(pos, source, tuple(target), kd_flags(example, source), example.sentence.spans, ce))
+        replay = ()
+        if example.teacher:
+            indices, _ = target_indices(example.teacher, source, space, type_ids)
+            replay = tuple(indices[:-1])  # its EOS would contradict the new gold that follows in the target
+            # truncated teacher triplets that the target does not hold (those are counted above)
+            report.target_entities += sum(s.end > source.kept_words for s in set(example.teacher) - set(example.targets))
+        out.append(EncodedExample(pos, source, tuple(target), kd_flags(example, source), example.sentence.spans, ce, replay))
     return out, report
 
 
@@ -94,7 +101,9 @@ class Collator:
             targets[row, : len(it.target)] = torch.tensor([self.space.to_batch(i, length) for i in it.target])
             kd_mask[row, : len(it.kd_tokens)] = torch.tensor(it.kd_tokens)
             ce_mask[row, : len(it.target)] = torch.tensor(it.ce_tokens) if it.ce_tokens else True
+        replay = {"teacher_targets": self._teacher_targets(items, length)} if any(it.teacher_target for it in items) else {}
         return {
+            **replay,  # only in the batches of a teacher-pass step that hold a teacher triplet
             "src_ids": src_ids,
             "src_mask": (src_ids != self.pad_id).long(),
             "word_mask": word_mask,
@@ -107,6 +116,12 @@ class Collator:
             "sources": [it.source for it in items],
             "gold": [it.gold for it in items],
         }
+
+    def _teacher_targets(self, items: Sequence[EncodedExample], length: int) -> torch.Tensor:
+        out = torch.full((len(items), max(len(it.teacher_target) for it in items)), IGNORE, dtype=torch.long)
+        for row, it in enumerate(items):
+            out[row, : len(it.teacher_target)] = torch.tensor([self.space.to_batch(i, length) for i in it.teacher_target], dtype=torch.long)
+        return out
 
 
 def to_device(batch: dict, device) -> dict:

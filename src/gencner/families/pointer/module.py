@@ -73,7 +73,10 @@ class StepModule(L.LightningModule):
         inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec_ids)
         logits = self._forward["student"](*inputs)
         out = {"ce": cross_entropy(logits, batch["targets"], batch.get("ce_mask"))}
-        if self.kd_weight > 0:
+        if self.kd_weight > 0 and self.method.below_threshold == "teacher-pass":
+            out["kd"] = self._teacher_pass(batch)
+            out["loss"] = out["ce"] + self.kd_weight * out["kd"]
+        elif self.kd_weight > 0:
             with torch.no_grad():
                 teacher_logits = self._forward["teacher"](*inputs)
             mask = batch["kd_mask"] if self.method.kd_positions == "pseudo" else batch["targets"] != IGNORE
@@ -82,6 +85,19 @@ class StepModule(L.LightningModule):
         else:
             out["loss"] = out["ce"]
         return out
+
+    def _teacher_pass(self, batch: dict) -> torch.Tensor:
+        """KL at every index of the teacher's own sequence, both models teacher-forced on it (a second
+        student pass: the CE's target left the unsure triplets out). A batch without one adds 0."""
+        replay = batch.get("teacher_targets")
+        if replay is None:
+            return torch.zeros((), device=batch["src_ids"].device)
+        dec_ids = self.student.decoder_input_ids(replay, batch["src_ids"], self.model.start_id)
+        inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec_ids)
+        logits = self._forward["student"](*inputs)
+        with torch.no_grad():
+            teacher_logits = self._forward["teacher"](*inputs)
+        return distillation(logits, teacher_logits, replay != IGNORE, self.method.kd_temperature)
 
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
         out = self.losses(batch)
