@@ -99,23 +99,14 @@ class NerModel:
 def bart_config(mcfg: ModelConfig, tokenizer):
     from transformers import BartConfig
 
-    return BartConfig(
-        vocab_size=len(tokenizer),
-        d_model=mcfg.d_model,
-        encoder_layers=mcfg.encoder_layers,
-        decoder_layers=mcfg.decoder_layers,
-        encoder_attention_heads=mcfg.attention_heads,
-        decoder_attention_heads=mcfg.attention_heads,
-        encoder_ffn_dim=mcfg.ffn_dim,
-        decoder_ffn_dim=mcfg.ffn_dim,
-        dropout=mcfg.dropout,
-        max_position_embeddings=mcfg.max_positions,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=tokenizer.eos_token_id,
-        forced_eos_token_id=tokenizer.eos_token_id,
-    )
+    heads, ffn = mcfg.attention_heads, mcfg.ffn_dim
+    sizes = {"vocab_size": len(tokenizer), "d_model": mcfg.d_model, "max_position_embeddings": mcfg.max_positions}
+    stacks = {"encoder_layers": mcfg.encoder_layers, "decoder_layers": mcfg.decoder_layers}
+    widths = {"encoder_attention_heads": heads, "decoder_attention_heads": heads, "encoder_ffn_dim": ffn, "decoder_ffn_dim": ffn}
+    special = {f"{name}_token_id": getattr(tokenizer, f"{name}_token_id") for name in ("pad", "bos", "eos")}
+    # decoding starts from </s> and ends with it, as BART's does
+    eos = {"decoder_start_token_id": tokenizer.eos_token_id, "forced_eos_token_id": tokenizer.eos_token_id}
+    return BartConfig(**sizes, dropout=mcfg.dropout, **stacks, **widths, **special, **eos)
 
 
 def load_pretrained_bart(name_or_path: str, dropout: float):

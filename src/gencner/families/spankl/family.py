@@ -28,29 +28,12 @@ from gencner.trainer import run_device
 def model_config(cfg: Config) -> SpanKLModelConfig:
     """The span scorer's settings, read from the configuration (nothing of it is set twice)."""
     m, t, span = cfg.model, cfg.trainer, cfg.model.span
-    return SpanKLModelConfig(
-        name=m.name,
-        pretrained=m.pretrained,
-        tokenizer=m.tokenizer,
-        vocab_size=m.vocab_size,
-        hidden_size=m.d_model,
-        layers=m.encoder_layers,
-        heads=m.attention_heads,
-        intermediate_size=m.ffn_dim,
-        dropout=m.dropout,
-        word_dropout=span.word_dropout,
-        max_positions=m.max_positions,
-        head_size=span.head_size,
-        max_span_width=span.max_span_width,
-        mlm_epochs=m.denoise_epochs,
-        mlm_lr=m.denoise_lr,
-        encoder_lr=t.lr,
-        head_lr=span.head_lr,
-        weight_decay=t.weight_decay,
-        warmup_steps=span.warmup_steps,
-        max_grad_norm=t.gradient_clip,
-        threshold=span.threshold,
-    )
+    same = {k: getattr(m, k) for k in ("name", "pretrained", "tokenizer", "vocab_size", "dropout", "max_positions")}
+    same |= {k: getattr(span, k) for k in ("word_dropout", "head_size", "max_span_width", "head_lr", "warmup_steps", "threshold")}
+    sizes = {"hidden_size": m.d_model, "layers": m.encoder_layers, "heads": m.attention_heads, "intermediate_size": m.ffn_dim}
+    mlm = {"mlm_epochs": m.denoise_epochs, "mlm_lr": m.denoise_lr}  # BERT's pretraining: masked LM
+    optim = {"encoder_lr": t.lr, "weight_decay": t.weight_decay, "max_grad_norm": t.gradient_clip}
+    return SpanKLModelConfig(**same, **sizes, **mlm, **optim)
 
 
 class SpanKLFamily(ModelFamily):
