@@ -33,6 +33,7 @@ ADDED_KEYS = (
     "dataset.synthetic.pretrain_sentences",
     "method.below_threshold",
     "method.family",
+    "method.kd_eos",
     "model.span",
     "trainer.extra",
 )

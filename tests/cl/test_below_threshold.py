@@ -162,3 +162,28 @@ def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_m
     assert record["pseudo"]["quality_kept"]["ORG"]["pred"] == {"drop": 3, "distill": 3, "keep": 4, "teacher-pass": 3}[below]
     assert groups["distilled"]["ORG"]["pred"] == (1 if below in ("distill", "teacher-pass") else 0)
     assert len(examples[0].teacher) == (4 if below == "teacher-pass" else 0)
+
+
+@pytest.mark.parametrize("below", ["distill", "teacher-pass"])
+def test_kd_eos_false_leaves_eos_out_of_the_step_distillation(tiny_model, below):
+    teacher = tiny_model.frozen_copy(n_types=1)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for param in tiny_model.net.parameters():
+            param.add_(0.05 * torch.randn_like(param))
+    example = merged_example(SENTENCE, select(below)[0], "pseudo-first", teacher_pass=below == "teacher-pass")
+    items, _ = encode_examples([example], tiny_model.source_encoder(), tiny_model.space, tiny_model.type_ids)
+    batch = Collator(tiny_model.tokenizer.pad_token_id, tiny_model.space)(items)
+    kd = {}
+    for with_eos in (True, False):
+        method = MethodConfig(below_threshold=below, kd_eos=with_eos)
+        module = StepModule(tiny_model, TrainerConfig(), method, [("ORG", ("ORG",))], teacher=teacher).eval()
+        kd[with_eos] = module.losses(batch)["kd"].item()
+    targets = batch["teacher_targets"] if below == "teacher-pass" else batch["targets"]
+    mask = targets != IGNORE if below == "teacher-pass" else batch["kd_mask"]
+    dec = tiny_model.net.decoder_input_ids(targets, batch["src_ids"], tiny_model.start_id)
+    inputs = (batch["src_ids"], batch["src_mask"], batch["word_mask"], dec)
+    eos = batch["src_ids"].size(1)
+    assert kd[False] == pytest.approx(distillation(tiny_model.net(*inputs), teacher.net(*inputs), mask, without=eos).item())
+    assert kd[True] == pytest.approx(distillation(tiny_model.net(*inputs), teacher.net(*inputs), mask).item())
+    assert kd[True] != pytest.approx(kd[False])

@@ -54,3 +54,22 @@ def test_kd_ignores_the_students_new_type_logits(tiny_model, small_corpus):
     student = student.clone()
     student[..., -1] += 50.0  # the new type's score is outside the teacher's support
     assert distillation(student, old, batch["targets"] >= 0).item() < 1e-6
+
+
+def test_kd_without_eos_renormalises_both_distributions_over_the_rest(tiny_model, small_corpus):
+    batch, student, old = student_and_teacher_logits(tiny_model, small_corpus["train"][:6])
+    torch.manual_seed(0)
+    student = student + torch.randn_like(student)  # a student that differs from its teacher
+    mask = batch["targets"] >= 0
+    eos = batch["src_ids"].size(1)  # EOS's column in the batch layout
+    assert (batch["targets"][mask] == eos).any()  # the targets do end with it
+    kept = [i for i in range(old.size(-1)) if i != eos]
+    # written out: KL(p_t ‖ p_s) over the support without EOS, both renormalised
+    log_t, log_s = old[..., kept].log_softmax(-1), student[..., kept].log_softmax(-1)
+    by_hand = ((log_t.exp() * (log_t - log_s)).sum(-1) * mask).sum() / mask.sum()
+    assert abs(distillation(student, old, mask, without=eos).item() - by_hand.item()) < 1e-4
+    # the teacher's EOS score no longer matters; with EOS distilled it does
+    louder = old.clone()
+    louder[..., eos] += 5.0
+    assert abs(distillation(student, louder, mask, without=eos).item() - by_hand.item()) < 1e-4
+    assert abs(distillation(student, louder, mask).item() - distillation(student, old, mask).item()) > 1e-3

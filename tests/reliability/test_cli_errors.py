@@ -26,7 +26,8 @@ CASES = [
         ["experiment", "method=ewc"],
         [
             "unknown method 'ewc'",
-            "valid choices: finetune, gencner, gencner-distill-below, gencner-keep-all, gencner-teacher-pass, kd-only, pseudo-only",
+            "valid choices: finetune, gencner, gencner-distill-below, gencner-distill-below-no-eos, gencner-keep-all, "
+            "gencner-teacher-pass, kd-only, pseudo-only",
         ],
     ),
     (

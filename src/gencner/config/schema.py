@@ -179,6 +179,9 @@ class MethodConfig:
       teacher-forced pass of the student over the teacher's own sequence, every pseudo-triplet that
       misses new gold in teacher order; the KL applies there only, at the three indices of each).
     kd_positions: pseudo (KL at the pseudo-segment positions) | all.
+    kd_eos: distil the teacher's end-of-sequence probability too (the paper's KL over the whole output
+      space). false (the pointer family): both distributions renormalised without EOS, because a teacher
+      that knows no new type ends where the student's target goes on to the new gold.
     target_order: pseudo-first (kept pseudo triplets in the teacher's order, then gold) | sorted.
     """
 
@@ -191,6 +194,7 @@ class MethodConfig:
     kd_weight: float = 1.0
     kd_temperature: float = 1.0
     kd_positions: KdPositions = "pseudo"
+    kd_eos: bool = True
     target_order: TargetOrder = "pseudo-first"
 
 

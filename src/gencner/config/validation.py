@@ -54,6 +54,8 @@ def validate(cfg: Config) -> None:
             "method.below_threshold=teacher-pass needs method.family=pointer and method.kd_positions=pseudo "
             f"(got {method.family}, {method.kd_positions})"
         )
+    if not method.kd_eos and method.family != "pointer":
+        raise ConfigError(f"method.kd_eos=false is for the pointer family (its decoder's EOS); got family {method.family}")
     if not 0.0 <= method.threshold_quantile <= 1.0:
         raise ConfigError(f"method.threshold_quantile={method.threshold_quantile} must lie in [0, 1]")
     if method.kd_temperature <= 0:

@@ -80,7 +80,7 @@ class StepModule(L.LightningModule):
             with torch.no_grad():
                 teacher_logits = self._forward["teacher"](*inputs)
             mask = batch["kd_mask"] if self.method.kd_positions == "pseudo" else batch["targets"] != IGNORE
-            out["kd"] = distillation(logits, teacher_logits, mask, self.method.kd_temperature)
+            out["kd"] = distillation(logits, teacher_logits, mask, self.method.kd_temperature, self._kd_without(batch))
             out["loss"] = out["ce"] + self.kd_weight * out["kd"]
         else:
             out["loss"] = out["ce"]
@@ -97,7 +97,11 @@ class StepModule(L.LightningModule):
         logits = self._forward["student"](*inputs)
         with torch.no_grad():
             teacher_logits = self._forward["teacher"](*inputs)
-        return distillation(logits, teacher_logits, replay != IGNORE, self.method.kd_temperature)
+        return distillation(logits, teacher_logits, replay != IGNORE, self.method.kd_temperature, self._kd_without(batch))
+
+    def _kd_without(self, batch: dict) -> int | None:
+        """EOS's column in the batch layout (right after the source positions) when method.kd_eos is off."""
+        return None if self.method.kd_eos else batch["src_ids"].size(1)
 
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
         out = self.losses(batch)
