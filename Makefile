@@ -16,9 +16,10 @@ MODEL ?= tiny
 METHOD ?= gencner gencner-keep-all finetune
 PERMS ?= 0
 SEEDS ?= 1
-# sequential (one cell after the other), parallel (worker processes: one per GPU, or per core) or slurm
-# (a job array through submitit); JOBS: cells at once (empty: the launcher's default)
-LAUNCHER ?= sequential
+# sequential (one cell after the other, in this process), parallel (worker processes: one per GPU, or per
+# core; the default, so that the methods train beside the non-CL bound) or slurm (a job array through
+# submitit); JOBS: cells at once (empty: the launcher's default)
+LAUNCHER ?= parallel
 JOBS ?=
 ARGS ?=
 
@@ -26,7 +27,7 @@ ARGS ?=
 
 help:
 	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1"
-	@echo "                 LAUNCHER=sequential|parallel|slurm JOBS=N ARGS='key=value ...']"
+	@echo "                 LAUNCHER=parallel|sequential|slurm JOBS=N ARGS='key=value ...']"
 	@echo "make test       run the test suite (installs first)"
 	@echo "make lint       ruff check and ruff format --check on src/ and tests/"
 	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"

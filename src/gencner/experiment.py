@@ -19,7 +19,7 @@ from gencner.console import console, experiment_table, matrix_table
 from gencner.jsonfile import read_json
 from gencner.naming import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.results import aggregate
-from gencner.runner import Runner
+from gencner.runner import BoundSource, FinishedBound, Runner
 
 __all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config", "write_summary"]
 
@@ -81,8 +81,11 @@ def upper_bound(cfg: Config) -> dict:
     return Runner(bound, folder).run()
 
 
-def run_one(cfg: Config, with_upper: bool) -> dict:
-    upper = upper_bound(cfg) if with_upper and wants_upper_bound(cfg) else None
+def run_one(cfg: Config, upper: bool | BoundSource | None) -> dict:
+    """`cfg`'s run; `upper`: whether it is compared with its bound (computed first, unless cached), or
+    where that bound comes from (a grid's bound cell, beside it; None: no bound)."""
+    if isinstance(upper, bool):
+        upper = FinishedBound(upper_bound(cfg)) if upper and wants_upper_bound(cfg) else None
     folder = experiment_run_dir(cfg)
     console.print(f"[bold]{cfg.method.name}[/] → {folder}")
     return Runner(cfg, folder).run(upper)

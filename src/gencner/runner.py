@@ -12,7 +12,9 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import lightning as L
 from rich.markup import escape
@@ -43,6 +45,37 @@ from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
+
+
+class BoundSource(Protocol):
+    """A run's non-CL bound, which may still be computed beside the run (a parallel grid's bound cell):
+    `now()` gives its results once they are complete (None before), `wait()` waits for them."""
+
+    def now(self) -> dict | None: ...
+
+    def wait(self) -> dict: ...
+
+
+@dataclass(frozen=True)
+class FinishedBound:
+    """A bound whose results are at hand (the sequential experiment computes the bound first)."""
+
+    results: dict
+
+    def now(self) -> dict:
+        return self.results
+
+    def wait(self) -> dict:
+        return self.results
+
+
+TRACKED = "tracked.json"  # how many steps the tracker was given: a run resumed before its bound logs the rest
+
+
+def tracked_steps(run_dir: Path, done: int) -> int:
+    """The steps of earlier attempts that the tracker was given (a folder older than the file: all done)."""
+    path = run_dir / TRACKED
+    return int(read_json(path)["steps"]) if path.is_file() else done
 
 
 def uses_teacher(cfg: Config) -> bool:
@@ -100,15 +133,18 @@ class Runner:
             "single_step": bool(self.cfg.setting.single_step),
         }
 
-    def run(self, upper: dict | None = None) -> dict:
+    def run(self, upper: dict | BoundSource | None = None) -> dict:
+        """Trains the stream's unfinished steps and writes results.json, whose gap is to `upper` (the
+        bound's results, or a source of them: training needs no bound, so a bound computed beside the
+        run is waited for only at the end)."""
         # one writer per folder; the other ranks of a multi-process run write nothing
         lock = run_folder_lock(self.run_dir) if launched_as_main() else nullcontext()
         with lock as stale_owner:
             if stale_owner:
                 warn(f"{self.run_dir}: taking over the lock of {describe(stale_owner)}, which no longer runs")
-            return self._run(upper)
+            return self._run(FinishedBound(upper) if isinstance(upper, dict) else upper)
 
-    def _run(self, upper: dict | None) -> dict:
+    def _run(self, upper: BoundSource | None) -> dict:
         cfg = self.cfg
         config = to_container(cfg)
         check_same_config(self.run_dir, config)
@@ -129,20 +165,37 @@ class Runner:
         if damaged:
             warn(damaged)
         model = self.resume_model(done, corpus)
+        logged = tracked_steps(self.run_dir, len(done))
         for step in stream.steps[len(done) :]:
             stop_if_requested()  # between steps nothing is half-done
             done.append(self.run_step(step, model, corpus))
-            partial = summarise(done, header, upper)
-            self.tracker.log_step(partial)
-            console.print(matrix_table(partial, title=f"after step {step.step}"))
+            known = upper.now() if upper is not None else None
+            console.print(matrix_table(summarise(done, header, known), title=f"after step {step.step}"))
+            if upper is None or known is not None:  # else logged once the bound is there, with its gap
+                logged = self.log_steps(done, header, known, logged)
+            self.mark_tracked(logged)
             for line in step_warnings(done[-1], model.max_source_tokens):
                 warn(line)
         stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
-        results = summarise(done, header, upper)
+        bound = upper.wait() if upper is not None else None
+        logged = self.log_steps(done, header, bound, logged)
+        results = summarise(done, header, bound)
         written = results.to_json()
         write_json(self.run_dir / "results.json", written)
+        self.mark_tracked(logged)
         self.tracker.finish(results)
         return written
+
+    def log_steps(self, done: list[dict], header: dict, upper: dict | None, logged: int) -> int:
+        """Gives the tracker the cross-step metrics of the steps after the first `logged`, each as it
+        was after its step (the same series whenever the bound arrived); how many are logged now."""
+        for k in range(logged, len(done)):
+            self.tracker.log_step(summarise(done[: k + 1], header, upper))
+        return len(done)
+
+    def mark_tracked(self, logged: int) -> None:
+        if launched_as_main():
+            write_json(self.run_dir / TRACKED, {"steps": logged})
 
     def resume_model(self, done: list[dict], corpus: Corpus) -> FamilyModel:
         if done:

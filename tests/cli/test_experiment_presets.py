@@ -67,6 +67,15 @@ EQUIVALENT = [
         ],
     ),
     (
+        ["experiment=split-all-distill-q0.25"],
+        [
+            "setting=split-all",
+            "method=gencner-distill-below",
+            "method.threshold_quantile=0.25",
+            "name=synthetic-split-all-gencner-distill-q0.25-tiny",
+        ],
+    ),
+    (
         ["experiment=filter-filter-distill-q0.25-kd2"],
         [
             "setting=filter-filter",

@@ -16,8 +16,9 @@ from gencner.config import load_config, to_container
 from gencner.errors import ConfigError
 from gencner.experiment import run_config, upper_bound_config
 from gencner.grid.cells import BOUND, RUN, Cell, grid_cells
-from gencner.grid.execution import finished_bound
-from gencner.grid.local import shares
+from gencner.grid.execution import BoundBeside, BoundPending, finished_bound
+from gencner.grid.local import ready, shares
+from gencner.grid.progress import Board
 from gencner.grid.slurm import executor
 from gencner.naming import experiment_dir, experiment_run_dir, result_config, upper_bound_dir
 from gencner.runlock import lock_owner, run_folder_lock
@@ -57,6 +58,17 @@ def test_the_launcher_changes_no_folder_and_no_result_key(tmp_path):
     for a, b in zip(sequential, parallel, strict=True):
         assert result_config(to_container(a.config)) == result_config(to_container(b.config))
         assert to_container(a.config) != to_container(b.config)  # the launcher is recorded, and left out
+
+
+def test_a_run_is_handed_out_once_its_bound_has_started_not_once_it_has_finished(tmp_path):
+    cells = grid_cells(configs(tmp_path, methods=("finetune",)), [0], [1])
+    bound, run = cells
+    board, by_name = Board(cells, "grid"), {c.name: c for c in cells}
+    assert ready(bound, board, by_name) and not ready(run, board, by_name)  # a queued bound: the run would compute it
+    board.running(bound, "worker 1")
+    assert ready(run, board, by_name)  # it trains beside the bound, and waits for it only for its gap
+    board.finished(bound)
+    assert ready(run, board, by_name)
 
 
 def test_a_cell_crosses_processes_as_json_unchanged_and_read_only(tmp_path):
@@ -113,6 +125,18 @@ def test_a_run_waits_for_the_bound_another_process_writes_and_reads_it(tmp_path,
     assert written == {"status": "complete", "macro_f1": [0.5]} and lock_owner(folder) is None
     err = " ".join(capsys.readouterr().err.split())
     assert f"waiting for the non-CL bound {folder}, being written by process" in err and f"reusing {folder}" in err
+
+
+def test_a_worker_gives_back_a_trained_run_whose_bound_another_process_writes(tmp_path):
+    run = run_config(configs(tmp_path, methods=("finetune",))[0], 0, 1)
+    folder = upper_bound_dir(upper_bound_config(run))
+    with run_folder_lock(folder):  # the bound's cell, computing it
+        assert BoundBeside(run, poll_s=0.05).now() is None
+        with pytest.raises(BoundPending, match=f"trained; waits for its bound {folder.name}"):
+            BoundBeside(run, poll_s=0.05, give_back=True).wait()
+    (folder / "results.json").write_text('{"status": "complete", "macro_f1": [0.5]}')
+    for give_back in (True, False):  # finished: read, never given back
+        assert BoundBeside(run, 0.05, give_back).wait() == BoundBeside(run, 0.05).now() == {"status": "complete", "macro_f1": [0.5]}
 
 
 def test_the_slurm_launcher_names_what_it_is_missing(tmp_path, monkeypatch):

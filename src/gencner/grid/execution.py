@@ -1,16 +1,19 @@
 """One cell, run in this process by the functions the sequential experiment runs its cells with
-(experiment.upper_bound, experiment.run_one), so that its folder is the one a sequential run writes.
+(experiment.upper_bound, experiment.run_one), so that its folder is the one a sequential run writes. A
+run does not wait for its bound to train: only its results.json needs it (BoundBeside).
 A worker process of the parallel launcher and a SLURM job both call `run_cell`."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from gencner import stopping
 from gencner.config.schema import Config
 from gencner.console import console
-from gencner.experiment import run_one, upper_bound, upper_bound_config, wants_upper_bound
-from gencner.grid.cells import BOUND, RUN, Cell
+from gencner.errors import GencnerError
+from gencner.experiment import complete_results, run_one, upper_bound, upper_bound_config, wants_upper_bound
+from gencner.grid.cells import BOUND, Cell
 from gencner.naming import upper_bound_dir
 from gencner.runlock import FolderBusy, describe, lock_owner
 
@@ -35,12 +38,41 @@ def finished_bound(run: Config, poll_s: float) -> dict:
         time.sleep(poll_s)
 
 
-def run_cell(cell: Cell, poll_s: float) -> None:
-    """Runs `cell` to its end (a finished step is not trained again: the run folder resumes)."""
-    if cell.kind == BOUND or (cell.with_upper and wants_upper_bound(cell.config)):
+class BoundPending(GencnerError):
+    """A run has trained every step and its bound, which another cell computes, has not finished: the
+    worker gives the cell back rather than wait idle, and takes it again once the bound has (the run
+    then resumes with every step done and only writes its results)."""
+
+
+@dataclass(frozen=True)
+class BoundBeside:
+    """The bound of the run `run`, computed by its own cell beside the run (runner.BoundSource): the
+    run trains meanwhile and needs it only to write its gap. `give_back`: a worker of the parallel
+    launcher, which has other cells to run, raises BoundPending instead of waiting for another
+    process's bound."""
+
+    run: Config
+    poll_s: float
+    give_back: bool = False
+
+    def now(self) -> dict | None:
+        return complete_results(upper_bound_dir(upper_bound_config(self.run)))
+
+    def wait(self) -> dict:
+        folder = upper_bound_dir(upper_bound_config(self.run))
+        if self.give_back and self.now() is None and lock_owner(folder) is not None:
+            raise BoundPending(f"trained; waits for its bound {folder.name}")
+        return finished_bound(self.run, self.poll_s)
+
+
+def run_cell(cell: Cell, poll_s: float, give_back: bool = False) -> None:
+    """Runs `cell` to its end (a finished step is not trained again: the run folder resumes);
+    `give_back`: see BoundBeside."""
+    if cell.kind == BOUND:
         finished_bound(cell.config, poll_s)
-    if cell.kind == RUN:
-        run_one(cell.config, cell.with_upper)  # reads the bound finished above
+        return
+    upper = BoundBeside(cell.config, poll_s, give_back) if cell.with_upper and wants_upper_bound(cell.config) else None
+    run_one(cell.config, upper)
 
 
 def run_job(cell: dict, poll_s: float, threads: int | None) -> str:

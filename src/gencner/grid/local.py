@@ -1,8 +1,9 @@
 """The parallel launcher: worker processes on this machine (`python -m gencner.grid.worker`), each
 pinned to its GPUs (CUDA_VISIBLE_DEVICES) or, without GPUs, to its share of the cores, taking cells
-one at a time until the grid is done. A run waits for its bound's cell to finish before it is handed
-out, so a bound is computed once; a cell that fails, or whose worker dies, is reported with its log
-and the other cells go on."""
+one at a time until the grid is done. A run is handed out once its bound's cell has started (so a bound
+is computed once, by its own cell) and trains beside it; trained before its bound has finished, it is
+given back and handed out again once the bound has (then it only writes its results). A cell that
+fails, or whose worker dies, is reported with its log and the other cells go on."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from gencner import stopping
 from gencner.config.schema import LauncherConfig
 from gencner.errors import ConfigError
 from gencner.grid.cells import RUN, Cell
-from gencner.grid.progress import FAILED, FINISHED, QUEUED, Board
+from gencner.grid.progress import FAILED, FINISHED, QUEUED, RUNNING, Board
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,10 @@ class Slot:
         return f"worker {self.index} (pid {self.process.pid}) exited with code {code}"
 
 
-def ready(cell: Cell, board: Board, by_name: dict[str, Cell]) -> bool:
-    return cell.bound is None or board.state(by_name[cell.bound]) == FINISHED
+def ready(cell: Cell, board: Board, by_name: dict[str, Cell], trained: bool = False) -> bool:
+    """A run may start once its bound's cell has: it trains beside the bound, which its own cell
+    computes, once (execution.BoundBeside); a run given back `trained` waits for the bound's end."""
+    return cell.bound is None or board.state(by_name[cell.bound]) in ((FINISHED,) if trained else (RUNNING, FINISHED))
 
 
 def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Sequence[Share], logs: Path, board: Board) -> None:
@@ -135,6 +138,7 @@ def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Se
     events: queue.Queue = queue.Queue()
     slots = [Slot(i + 1, share, logs / f"worker-{i + 1}.log", events) for i, share in enumerate(worker_shares[: len(todo)])]
     idle, busy = list(slots), []
+    trained: set[str] = set()  # runs given back until their bound finishes
     stopped = False
     try:
         while busy or (todo and idle):
@@ -142,7 +146,7 @@ def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Se
                 todo.remove(cell)
                 board.failed(cell, f"not run: its bound {cell.bound} failed")
             for slot in list(idle):
-                cell = next((c for c in todo if ready(c, board, by_name)), None)
+                cell = next((c for c in todo if ready(c, board, by_name, c.name in trained)), None)
                 if cell is None:
                     break
                 log = logs / f"{cell.name}.log"
@@ -167,6 +171,10 @@ def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Se
                 else:
                     if answer["state"] == FINISHED:
                         board.finished(cell)
+                    elif answer["state"] == "pending":
+                        board.given_back(cell, answer["why"])
+                        trained.add(cell.name)
+                        todo.append(cell)
                     else:
                         board.failed(cell, answer.get("error", "failed"))
                     busy.remove(slot)

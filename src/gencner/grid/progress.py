@@ -60,6 +60,12 @@ class Board:
     def finished(self, cell: Cell) -> None:
         self._end(cell, FINISHED, "")
 
+    def given_back(self, cell: Cell, why: str) -> None:
+        """Queued again: its worker has done what it could before its bound finishes."""
+        current = self.states[cell.name]
+        current.state, current.note = QUEUED, why
+        self._changed(cell, f"queued again: {why}")
+
     def failed(self, cell: Cell, why: str, log: Path | None = None) -> None:
         self._end(cell, FAILED, why, log)
 

@@ -2,7 +2,8 @@
 
 It reads one task a line on stdin (JSON: a cell, its log file, the launcher's poll interval), runs the
 cell with everything it prints going to that log, and answers one line on stdout (JSON: the cell's
-name, finished or failed, and why). It ends at the end of stdin with 0, or after a stop signal
+name, finished, failed or pending (trained, its bound not finished: to be given again once it has),
+and why). It ends at the end of stdin with 0, or after a stop signal
 (honoured at the cell's next safe point) with 128 + the signal's number, as `gencner` does. Its
 GPUs come from the CUDA_VISIBLE_DEVICES the launcher sets; `--cores` pins it to those cores and sets
 torch's thread count to their number."""
@@ -23,7 +24,7 @@ from gencner import stopping
 from gencner.console import console
 from gencner.errors import GencnerError
 from gencner.grid.cells import Cell
-from gencner.grid.execution import run_cell
+from gencner.grid.execution import BoundPending, run_cell
 
 
 @contextmanager
@@ -52,7 +53,10 @@ def attempt(cell: Cell, poll_s: float) -> dict:
     """Runs `cell`; what became of it, as the answer line says it."""
     console.print(f"[bold]cell {cell.name}[/] · worker pid {os.getpid()} · {time.strftime('%Y-%m-%d %H:%M:%S')}")
     try:
-        run_cell(cell, poll_s)
+        run_cell(cell, poll_s, give_back=True)
+    except BoundPending as pending:
+        console.print(f"{pending}: given back to the launcher", highlight=False)
+        return {"state": "pending", "why": str(pending)}
     except stopping.StopRequested as stop:
         return {"state": "failed", "error": f"stopped by {stop}"}
     except GencnerError as exc:

@@ -1,0 +1,105 @@
+"""A run that trains beside its bound (a parallel grid's run cell starts once its bound's cell has): it
+logs each step's cross-step metrics once the bound is there, and its tracker series and results.json
+are those of a run that had the bound before its first step."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from grid_support import STREAM, without_timings
+
+from gencner.config import load_config
+from gencner.experiment import run_config, upper_bound
+from gencner.grid.execution import BoundPending
+from gencner.runner import FinishedBound, Runner
+from gencner.tracking import Tracker, step_metrics
+
+pytestmark = pytest.mark.timeout(300)
+
+
+class LateBound:
+    """A bound that is not there for the first `absent` looks (runner.BoundSource)."""
+
+    def __init__(self, results: dict, absent: int, events: list):
+        self.results, self.absent, self.events = results, absent, events
+
+    def now(self) -> dict | None:
+        self.absent -= 1
+        return self.results if self.absent < 0 else None
+
+    def wait(self) -> dict:
+        self.events.append("wait")
+        return self.results
+
+
+class Recorder(Tracker):
+    def __init__(self, events: list):
+        self.events, self.steps = events, []
+
+    def log_step(self, results) -> None:
+        self.events.append("log")
+        self.steps.append(step_metrics(results))
+
+
+def run(cfg, folder, upper, monkeypatch) -> tuple[dict, Recorder, list]:
+    """`upper`: the bound's results, or (results, looks it is absent for)."""
+    events: list = []
+    recorder = Recorder(events)
+    monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
+    source = LateBound(*upper, events) if isinstance(upper, tuple) else FinishedBound(upper)
+    return Runner(cfg, folder).run(source), recorder, events
+
+
+@pytest.fixture(scope="module")
+def grid_run(tmp_path_factory):
+    """A run's configuration and its bound's results (one torch thread, as the grid tests)."""
+    out = tmp_path_factory.mktemp("beside")
+    cfg = run_config(load_config([*STREAM, f"output_dir={out}", "method=finetune"]), 0, 1)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield cfg, upper_bound(cfg)
+    torch.set_num_threads(previous)
+
+
+def comparable(results: dict) -> dict:
+    return {k: v for k, v in without_timings(results).items() if k != "run_dir"}
+
+
+@pytest.mark.parametrize("absent, order", [(1, ["log", "log", "wait"]), (2, ["wait", "log", "log"])])
+def test_a_run_whose_bound_arrives_late_logs_and_writes_what_a_run_with_the_bound_first_does(
+    grid_run, tmp_path, monkeypatch, absent, order
+):
+    cfg, bound = grid_run
+    first, first_tracker, _ = run(cfg, tmp_path / "first", bound, monkeypatch)
+    late, late_tracker, events = run(cfg, tmp_path / "late", (bound, absent), monkeypatch)
+    assert events == order  # nothing is logged without the bound; every step is logged once it is there
+    assert late_tracker.steps == first_tracker.steps and len(first_tracker.steps) == 2
+    assert all("cl/gap" in step for step in late_tracker.steps)
+    assert comparable(late) == comparable(first) and late["gap"] == first["gap"] is not None
+
+
+class GivenBack(LateBound):
+    """A bound another cell has not finished when the run has trained: the first wait gives the cell back."""
+
+    def wait(self) -> dict:
+        if self.events.count("given back") == 0:
+            self.events.append("given back")
+            raise BoundPending("trained; waits for its bound")
+        return super().wait()
+
+
+def test_a_run_given_back_before_its_bound_logs_every_step_once_when_taken_again(grid_run, tmp_path, monkeypatch):
+    cfg, bound = grid_run
+    first, first_tracker, _ = run(cfg, tmp_path / "first", bound, monkeypatch)
+    events: list = []
+    recorder = Recorder(events)
+    monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
+    source = GivenBack(bound, 99, events)
+    with pytest.raises(BoundPending):
+        Runner(cfg, tmp_path / "late").run(source)
+    assert events == ["given back"] and not (tmp_path / "late" / "results.json").exists()
+    late = Runner(cfg, tmp_path / "late").run(source)  # every step done: it only logs and writes
+    assert events == ["given back", "wait", "log", "log"] and recorder.steps == first_tracker.steps
+    assert comparable(late) == comparable(first)
+    Runner(cfg, tmp_path / "late").run(source)  # once more: nothing logged twice
+    assert events.count("log") == 2
