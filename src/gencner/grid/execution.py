@@ -38,6 +38,9 @@ def finished_bound(run: Config, poll_s: float) -> dict:
         time.sleep(poll_s)
 
 
+PENDING = "pending"  # a worker's answer for a run given back (BoundPending)
+
+
 class BoundPending(GencnerError):
     """A run has trained every step and its bound, which another cell computes, has not finished: the
     worker gives the cell back rather than wait idle, and takes it again once the bound has (the run

@@ -22,6 +22,7 @@ from gencner import stopping
 from gencner.config.schema import LauncherConfig
 from gencner.errors import ConfigError
 from gencner.grid.cells import RUN, Cell
+from gencner.grid.execution import PENDING
 from gencner.grid.progress import FAILED, FINISHED, QUEUED, RUNNING, Board
 
 
@@ -171,7 +172,7 @@ def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Se
                 else:
                     if answer["state"] == FINISHED:
                         board.finished(cell)
-                    elif answer["state"] == "pending":
+                    elif answer["state"] == PENDING:
                         board.given_back(cell, answer["why"])
                         trained.add(cell.name)
                         todo.append(cell)

@@ -24,7 +24,7 @@ from gencner import stopping
 from gencner.console import console
 from gencner.errors import GencnerError
 from gencner.grid.cells import Cell
-from gencner.grid.execution import BoundPending, run_cell
+from gencner.grid.execution import PENDING, BoundPending, run_cell
 
 
 @contextmanager
@@ -56,7 +56,7 @@ def attempt(cell: Cell, poll_s: float) -> dict:
         run_cell(cell, poll_s, give_back=True)
     except BoundPending as pending:
         console.print(f"{pending}: given back to the launcher", highlight=False)
-        return {"state": "pending", "why": str(pending)}
+        return {"state": PENDING, "why": str(pending)}
     except stopping.StopRequested as stop:
         return {"state": "failed", "error": f"stopped by {stop}"}
     except GencnerError as exc:
