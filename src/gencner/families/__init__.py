@@ -8,13 +8,14 @@ import importlib
 from pathlib import Path
 
 from gencner.atomic import write_json
-from gencner.errors import ConfigError
+from gencner.errors import ConfigError, DataError
 from gencner.families.base import FamilyModel, ModelFamily
 
 # name → the module holding its FAMILY (imported when a run asks for it: each pulls in its own models)
 FAMILIES = {
     "pointer": "gencner.families.pointer.family",
     "spankl": "gencner.families.spankl.family",
+    "tagger": "gencner.families.tagger.family",
 }
 MARKER = "family.json"  # in a saved model's folder: which family reads it
 # a saved model's folder without the marker was written before there were families: a pointer BART
@@ -36,7 +37,13 @@ def saved_family(path: Path) -> ModelFamily:
     from gencner.jsonfile import read_json
 
     marker = Path(path) / MARKER
-    return family_of(read_json(marker)["family"] if marker.is_file() else DEFAULT_FAMILY)
+    if not marker.is_file():
+        return family_of(DEFAULT_FAMILY)
+    recorded = read_json(marker)
+    name = recorded.get("family") if isinstance(recorded, dict) else None
+    if name not in FAMILIES:  # the folder's own record, not a method.family the user set
+        raise DataError(marker, None, f"names the model family {name!r}, which this gencner does not know ({', '.join(FAMILIES)})")
+    return family_of(name)
 
 
 def load_model(path: Path, device: str = "cpu") -> FamilyModel:

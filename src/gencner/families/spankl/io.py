@@ -31,39 +31,50 @@ def save_model(model: SpanKLModel, path: str | Path) -> Path:
 
 
 def load_model(path: str | Path, device: str = "cpu") -> SpanKLModel:
+    meta, tokenizer, bert, heads = read_saved(Path(path), META, "SpanKL")
+    config = SpanKLModelConfig.from_dict(meta["config"])
+    model = SpanKLModel(SpanScorer(bert, config.head_size, config.word_dropout), tokenizer, config)
+    return with_saved_heads(model, meta, heads, Path(path), META, device)
+
+
+def read_saved(path: Path, meta_name: str, kind: str) -> tuple[dict, object, object, dict]:
+    """(meta, tokenizer, BERT, head tensors) of a folder saved as above, whose settings file is
+    `meta_name` (another family saving its models this way names its own), every file checked first."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     from transformers import AutoTokenizer, BertModel
 
     quiet_hub_bars()
-    path = Path(path)
-    missing = [name for name in (META, "config.json", WEIGHTS, HEADS) if not (path / name).is_file()]
+    missing = [name for name in (meta_name, "config.json", WEIGHTS, HEADS) if not (path / name).is_file()]
     if missing:
-        raise GencnerError(f"{path} is not a complete saved SpanKL model (missing {', '.join(missing)})")
-    meta = _read_meta(path / META)
-    _check_digests(path, meta)
+        raise GencnerError(f"{path} is not a complete saved {kind} model (missing {', '.join(missing)})")
+    meta = _read_meta(path / meta_name)
+    _check_digests(path, meta, meta_name)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
         bert = BertModel.from_pretrained(path, use_safetensors=True, add_pooling_layer=False)
         heads = load_file(str(path / HEADS))
     except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
         raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
-    config = SpanKLModelConfig.from_dict(meta["config"])
-    model = SpanKLModel(SpanScorer(bert, config.head_size, config.word_dropout), tokenizer, config)
+    return meta, tokenizer, bert, heads
+
+
+def with_saved_heads(model, meta: dict, heads: dict, path: Path, meta_name: str, device: str):
+    """`model` (no task yet) grown for the saved tasks and given the saved heads, on `device`, in eval mode."""
     for task in meta["tasks"]:
         model.grow(task)
     try:
         model.net.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
     except RuntimeError as exc:
-        raise GencnerError(f"{path / HEADS}: does not match the tasks in {META}: {str(exc).splitlines()[0]}") from None
+        raise GencnerError(f"{path / HEADS}: does not match the tasks in {meta_name}: {str(exc).splitlines()[0]}") from None
     model.net.to(device)
     model.net.eval()
     return model
 
 
-def _check_digests(path: Path, meta: dict) -> None:
+def _check_digests(path: Path, meta: dict, meta_name: str) -> None:
     for name in (WEIGHTS, HEADS):
-        check_digest(path / name, meta["sha256"].get(name), META)
+        check_digest(path / name, meta["sha256"].get(name), meta_name)
 
 
 def _read_meta(meta_file: Path) -> dict:
