@@ -129,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `gencner stream | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
+    except OSError as exc:  # output_dir a file or read-only, a full disk: what to fix is in the line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"gencner {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return GencnerError.exit_code
     except (stopping.StopRequested, KeyboardInterrupt):
         return _stopped(args.command)
     except SystemExit:

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 
 class GencnerError(Exception):
-    """Base class: a problem with the user's input, not a bug in gencner."""
+    """Base class: a problem with the user's input, not a bug in gencner. Every one exits with code 2
+    (exit code 1 is left to what gencner did not foresee, which prints its traceback)."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class ConfigError(GencnerError):
     """A configuration key, value or group choice is wrong; the message lists the valid options."""
 
-    exit_code = 2
-
 
 class DataError(GencnerError):
     """A data file is malformed. The message names the file, the line (1-based) and the problem."""
-
-    exit_code = 2
 
     def __init__(self, path: object, line: int | None, problem: str):
         self.path = str(path)

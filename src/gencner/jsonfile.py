@@ -25,3 +25,11 @@ def read_json(path: str | os.PathLike) -> Any:
     except json.JSONDecodeError as exc:
         problem = "empty" if not text.strip() else f"not valid JSON ({exc.msg} at column {exc.colno})"
         raise DataError(path, exc.lineno if text.strip() else None, f"{problem}; the file is damaged or was cut short") from None
+
+
+def read_run_file(path: str | os.PathLike, remedy: str) -> Any:
+    """read_json for a file of a run folder: a damaged one's error says what to do about it (`remedy`)."""
+    try:
+        return read_json(path)
+    except DataError as exc:
+        raise DataError(exc.path, exc.line, f"{exc.problem}; {remedy}") from None

@@ -1,4 +1,4 @@
-"""The continual-learning loop, top to bottom (protocol §5). For every step of the stream:
+"""The continual-learning loop, top to bottom (docs/methods.md, "A continual step"). For every step:
 
 1. the student = the previous step's best weights + the new type tokens (step 1: a fresh model);
 2. the teacher = a frozen copy of that student that sees only the old types (methods that use one);
@@ -20,6 +20,7 @@ import lightning as L
 from rich.markup import escape
 
 from gencner.atomic import remove_stale_temporaries, write_json
+from gencner.checkpoints import file_digest
 from gencner.cl.callbacks import TaskCallback, step_data
 from gencner.cl.context import TaskContext
 from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
@@ -29,17 +30,17 @@ from gencner.cl.step_warnings import step_warnings
 from gencner.config import to_container
 from gencner.config.schema import Config
 from gencner.console import console, matrix_table, report_table, stream_table
-from gencner.data.corpus import load_corpus
+from gencner.data.corpus import check_corpus, data_files, load_corpus
 from gencner.data.schema import Corpus
 from gencner.data.stream_config import stream_from_config
 from gencner.data.streams import Stream, TaskStep
 from gencner.data.summary import stream_summary
 from gencner.distributed import launched_as_main
-from gencner.errors import ConfigError, GencnerError
+from gencner.errors import ConfigError, DataError, GencnerError
 from gencner.evaluate import evaluate_step, write_decoded_sample
 from gencner.families import family_of, save_model
 from gencner.families.base import FamilyModel
-from gencner.jsonfile import read_json
+from gencner.jsonfile import read_run_file
 from gencner.naming import pretrained_dir, result_config
 from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
@@ -75,7 +76,14 @@ TRACKED = "tracked.json"  # how many steps the tracker was given: a run resumed 
 def tracked_steps(run_dir: Path, done: int) -> int:
     """The steps of earlier attempts that the tracker was given (a folder older than the file: all done)."""
     path = run_dir / TRACKED
-    return int(read_json(path)["steps"]) if path.is_file() else done
+    if not path.is_file():
+        return done
+    remedy = "delete it to go on (the tracker is then taken to have every finished step)"
+    steps = read_run_file(path, remedy)
+    steps = steps.get("steps") if isinstance(steps, dict) else None
+    if type(steps) is not int:
+        raise DataError(path, None, f"holds no step count; {remedy}")
+    return steps
 
 
 def uses_teacher(cfg: Config) -> bool:
@@ -95,13 +103,40 @@ def check_every_step_trains(stream: Stream) -> None:
             raise ConfigError(f"step {step.step} ({step.task_name}) has no training sentence in {stream.setting}")
 
 
-def check_same_config(run_dir: Path, config: dict) -> None:
+CONFIG_REMEDY = "delete it to resume the finished steps under this command's configuration, or delete the folder"
+
+
+def check_same_config(run_dir: Path, config: dict, started: bool) -> None:
     """A run folder belongs to one configuration: resuming with another would mix results. What counts
-    is naming.result_config, the rule the folder names and caches use."""
+    is naming.result_config, the rule the folder names and caches use. Until a step has finished
+    (`started`) nothing can be mixed: the folder takes the new configuration (an attempt that stopped
+    on a bad value, corrected)."""
     path = run_dir / "config.json"
-    if path.is_file() and result_config(read_json(path)) != result_config(config):
+    if started and path.is_file() and result_config(read_run_file(path, CONFIG_REMEDY)) != result_config(config):
         raise GencnerError(f"{run_dir} holds a run with a different configuration; choose another name= or delete the folder")
     write_json(path, config)
+
+
+DATA = "data.json"  # the SHA-256 of each data file the run read, beside its config.json
+
+
+def check_same_data(run_dir: Path, files: list[Path], started: bool) -> None:
+    """A resumed run reads the data its finished steps were trained and tested on: a file edited since
+    would mix scores of two data sets in one matrix."""
+    digests = {str(file): file_digest(file) for file in files}
+    path = run_dir / DATA
+    if started and path.is_file():
+        remedy = "delete it to resume over the data as it is now"
+        recorded = read_run_file(path, remedy)
+        if not isinstance(recorded, dict):
+            raise DataError(path, None, f"holds no file digests; {remedy}")
+        changed = sorted(name for name in digests.keys() | recorded.keys() if digests.get(name) != recorded.get(name))
+        if changed:
+            raise GencnerError(
+                f"{changed[0]} is not the data {run_dir}'s finished steps were trained on (its SHA-256 differs from "
+                f"the one in {DATA}); restore it, or train on it under another name= or after deleting the folder"
+            )
+    write_json(path, digests)
 
 
 class Runner:
@@ -147,9 +182,12 @@ class Runner:
     def _run(self, upper: BoundSource | None) -> dict:
         cfg = self.cfg
         config = to_container(cfg)
-        check_same_config(self.run_dir, config)
+        started = bool(finished_steps(self.run_dir)[0])
+        check_same_config(self.run_dir, config, started)
         corpus = load_corpus(cfg.dataset)
         stream = stream_from_config(cfg, corpus)
+        check_corpus(corpus, cfg.dataset)
+        check_same_data(self.run_dir, data_files(cfg.dataset), started)
         summary = stream_summary(stream, corpus.report)
         write_json(self.run_dir / "stream.json", summary)
         console.print(stream_table(summary))
@@ -164,7 +202,8 @@ class Runner:
         done, damaged = finished_steps(self.run_dir)
         if damaged:
             warn(damaged)
-        model = self.resume_model(done, corpus)
+        # every step finished: only results.json is left to write, which needs no model
+        model = self.resume_model(done, corpus) if len(done) < len(stream.steps) else None
         logged = tracked_steps(self.run_dir, len(done))
         for step in stream.steps[len(done) :]:
             stop_if_requested()  # between steps nothing is half-done
@@ -201,7 +240,11 @@ class Runner:
         if done:
             last = done[-1]["step"]
             console.print(f"resuming {self.run_dir} after step {last}")
-            return self.family.load(step_dir(self.run_dir, last) / "model")
+            folder = step_dir(self.run_dir, last)
+            try:
+                return self.family.load(folder / "model")
+            except GencnerError as exc:
+                raise GencnerError(f"{exc}; delete {folder} to train step {last} again") from None
         cache = pretrained_dir(self.cfg)
         # runs side by side (gencner.grid) share the cached base: one builds it, the others wait and read it
         shared = lock_file(cache.with_name(cache.name + ".lock"), wait_s=1.0) if launched_as_main() else nullcontext()

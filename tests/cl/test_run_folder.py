@@ -21,16 +21,16 @@ def test_an_upper_bound_started_by_one_method_resumes_under_another(tmp_path):
     first = bound("method=gencner")
     second = bound("method=finetune", "logger=none", f"output_dir={tmp_path}")
     assert upper_bound_dir(first).name == upper_bound_dir(second).name
-    check_same_config(tmp_path, to_container(first))
-    check_same_config(tmp_path, to_container(second))  # no error
+    check_same_config(tmp_path, to_container(first), started=True)
+    check_same_config(tmp_path, to_container(second), started=True)  # no error
 
 
 def test_a_different_training_setting_is_refused(tmp_path):
-    check_same_config(tmp_path, to_container(bound()))
+    check_same_config(tmp_path, to_container(bound()), started=True)
     changed = bound("trainer.lr=0.01")
     assert upper_bound_dir(changed).name != upper_bound_dir(bound()).name
     with pytest.raises(GencnerError, match="different configuration"):
-        check_same_config(tmp_path, to_container(changed))
+        check_same_config(tmp_path, to_container(changed), started=True)
 
 
 def test_the_bound_has_its_own_configuration_cumulative_and_without_a_teacher():
@@ -60,10 +60,10 @@ def test_a_config_saved_before_a_key_existed_resumes_while_the_key_is_at_its_def
     del old["method"]["below_threshold"]  # as written before method.below_threshold existed
     old["cumulative_run"] = False  # and the key earlier versions added
     assert result_config(old) == result_config(to_container(cfg))
-    check_same_config(tmp_path, old)
-    check_same_config(tmp_path, to_container(cfg))  # resumes
+    check_same_config(tmp_path, old, started=True)
+    check_same_config(tmp_path, to_container(cfg), started=True)  # resumes
     with pytest.raises(GencnerError, match="different configuration"):
-        check_same_config(tmp_path, to_container(load_config(["method.below_threshold=keep"])))
+        check_same_config(tmp_path, to_container(load_config(["method.below_threshold=keep"])), started=True)
 
 
 def test_what_does_not_change_results_is_left_out_of_every_key():

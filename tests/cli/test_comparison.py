@@ -93,7 +93,7 @@ def test_the_comparison_comes_first_then_each_methods_matrix_and_its_files(compa
 
 def test_methods_listed_twice_or_unknown_stop_before_anything_runs(tmp_path, capsys):
     assert main(["experiment", "--methods", "finetune", "finetune", f"output_dir={tmp_path}"]) == 2
-    assert "lists a method twice" in capsys.readouterr().err
+    assert "--methods lists finetune more than once" in capsys.readouterr().err
     assert main(["experiment", "--methods", "finetune", "nope", f"output_dir={tmp_path}"]) == 2
     assert "unknown method 'nope'" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())

@@ -159,8 +159,8 @@ def test_invalid_yaml_is_a_one_line_config_error_naming_the_file_and_line(conf_c
 # -- errors: one ConfigError line naming the key and what is valid --------------------------------------
 
 DATASET_KEYS = (
-    "dev, flat, format, hub_config, name, path, permutations, revision, schema, source, split_seed, "
-    "synthetic, tag_column, tagging, task_names, tasks, test, token_column, train, type_map, "
+    "dev, dev_holdout, flat, format, hub_config, name, path, permutations, revision, schema, source, split_seed, "
+    "synthetic, tag_column, tagging, task_names, tasks, test, test_sample, token_column, train, type_map, "
     "type_names, use_task_files"
 )
 

@@ -163,3 +163,29 @@ def test_writer_refuses_what_a_column_file_cannot_hold(tmp_path):
         write_conll(tmp_path / "x", [Sentence(())])
     with pytest.raises(GencnerError, match="separator"):
         write_conll(tmp_path / "x", [Sentence(("a\tb",))])
+
+
+def test_cr_only_line_endings_are_refused_with_the_line(tmp_path):
+    # read at "\n" only, the whole file was one line: one 1-word sentence, every entity lost unseen
+    path = tmp_path / "test.txt"
+    path.write_bytes(b"EU\tB-ORG\rrejects\tO\r\rPeter\tB-PER\r")
+    with pytest.raises(DataError) as caught:
+        read_conll(path, "test", ReadReport())
+    assert str(caught.value).startswith(f"{path}:1: a carriage return (\\r) inside the line")
+
+
+def test_a_stray_carriage_return_inside_a_line_names_that_line(tmp_path):
+    path = tmp_path / "test.txt"
+    path.write_bytes(b"EU\tB-ORG\r\nNew\rYork\tB-LOC\r\n")
+    with pytest.raises(DataError, match=r"test.txt:2: a carriage return"):
+        read_conll(path, "test", ReadReport())
+
+
+def test_a_word_line_with_more_columns_than_the_first_is_refused(tmp_path):
+    # "New York" as one word: split at its space, the word became "New" and "York" was dropped
+    path = _write(tmp_path / "train.txt", "Ann\tB-PER\nlives\tO\n\nNew York\tB-LOC\nis\tO\n")
+    with pytest.raises(DataError) as caught:
+        read_conll(path, "train", ReadReport())
+    assert str(caught.value) == (
+        f"{path}:4: the line has 3 columns where line 1 has 2; every word line needs the same columns (a word holding a space or tab?)"
+    )

@@ -147,3 +147,12 @@ def test_entity_in_an_empty_sentence_is_an_error_not_a_silent_drop(tmp_path):
 def test_writer_refuses_words_that_would_not_read_back(tmp_path):
     with pytest.raises(GencnerError, match="'New York'"):
         write_spankl(tmp_path / "x.jsonl", [Sentence(("New York", "is", "big"))])
+
+
+def test_a_type_repeated_in_ent_dct_is_refused_instead_of_losing_its_first_entities(tmp_path):
+    # JSON keeps the last value of a repeated key: PER [0, 1] was dropped without a count
+    line = '{"text": "Ann met Bob", "ent_dct": {"PER": [[0, 1]], "PER": [[2, 3]]}}'
+    path = _write_lines(tmp_path / "train.jsonl", [GOOD, line])
+    with pytest.raises(DataError) as caught:
+        read_spankl(path, "train", ReadReport())
+    assert str(caught.value) == f"{path}:2: the key 'PER' appears twice in one JSON object (one of its values would be lost)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from reliability_support import assert_one_line_error, run_cli
+from reliability_support import TINY, assert_ends_with_error, assert_one_line_error, run_cli
 
 from gencner.config.schema import TrainerConfig
 
@@ -26,8 +26,8 @@ CASES = [
         ["experiment", "method=ewc"],
         [
             "unknown method 'ewc'",
-            "valid choices: finetune, gencner, gencner-distill-below, gencner-distill-below-no-eos, gencner-keep-all, "
-            "gencner-teacher-pass, kd-only, pseudo-only",
+            "valid choices: addner, extendner, finetune, gencner, gencner-distill-below, gencner-distill-below-no-eos, "
+            "gencner-keep-all, gencner-teacher-pass, kd-only, pseudo-only, spankl, spankl-finetune, tagger-finetune",
         ],
     ),
     (
@@ -41,6 +41,10 @@ CASES = [
     ),
     (["experiment", "--perms", "9"], ["--perms 9 is out of range", "permutations 0..5"]),
     (["stream", "--conf", "/nonexistent/conf"], ["--conf /nonexistent/conf: no such folder"]),
+    # malformed nested values: a YAML ParserError and a TypeError from OmegaConf's merge were tracebacks
+    (["train", "dataset.tasks=[[PER],[LOC"], ["cannot parse the override 'dataset.tasks=[[PER],[LOC'", "expected ',' or ']'"]),
+    (["stream", "dataset.tasks={a: 1}"], ["command line: 'dataset.tasks' takes a list [...], got a mapping {...}"]),
+    (["config", "trainer.extra=[1,2]"], ["command line: 'trainer.extra' takes a mapping {...}, got a list [...]"]),
 ]
 MISSING_FILES = [
     (
@@ -65,3 +69,28 @@ def test_a_missing_data_file_is_one_line_on_stderr_and_exit_code_2(tmp_path, arg
     missing = tmp_path / "absent"
     done = run_cli("stream", *(a.format(missing=missing) for a in args), cwd=tmp_path)
     assert_one_line_error(done.returncode, done.stdout, done.stderr, "stream", [f.format(missing=missing) for f in fragments])
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["report", "{folder}"], ["{folder} has no results.json"]),
+        (["predict", "--model", "{folder}", "--input", "{folder}/input.txt"], ["{folder} is not a complete saved gencner model"]),
+    ],
+    ids=["report", "predict"],
+)
+def test_a_folder_that_holds_no_results_or_no_model_is_exit_code_2(tmp_path, args, fragments):
+    (tmp_path / "input.txt").write_text("Paris\n", encoding="utf-8")
+    done = run_cli(*(a.format(folder=tmp_path) for a in args))
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, args[0], [f.format(folder=tmp_path) for f in fragments])
+
+
+@pytest.mark.parametrize("command", ["train", "experiment"])
+def test_an_output_dir_that_is_a_file_is_one_line_and_exit_code_2(tmp_path, capsys, command):
+    from gencner.cli import main
+
+    taken = tmp_path / "runs"
+    taken.write_text("not a folder\n", encoding="utf-8")
+    code = main([command, *TINY, "logger=none", "name=run", f"output_dir={taken}"])
+    assert_ends_with_error(code, capsys.readouterr().err, command, [f"{taken}/", "Not a directory"])
+    assert taken.read_text(encoding="utf-8") == "not a folder\n"

@@ -1,8 +1,9 @@
 """From files to a corpus, nothing is lost silently: through `load_corpus` with a dataset definition,
 every gold span of a generated file is kept, or counted as a duplicate, as a type outside the definition,
-or (flat data) as an overlap; empty sentences are dropped and counted. A task left without training
-sentences is a warning in `gencner stream` and a ConfigError naming the step in the runner, before any
-step trains."""
+or (flat data) as an overlap; empty sentences are dropped and counted. A split without sentences, or a
+task type without gold in the training or test data, is refused with one line naming the file. A task
+left without training sentences is a warning in `gencner stream` and a ConfigError naming the step in
+the runner, before any step trains."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reader_strategies import TYPE_NAMES, fuzz, words
-from reliability_support import TINY, assert_ends_with_error, run_cli
+from reliability_support import TINY, assert_ends_with_error, assert_one_line_error, run_cli
 
 from gencner.config import load_config
 from gencner.data.corpus import REPAIR_FLAT_OVERLAP, load_corpus
@@ -118,25 +119,26 @@ TRAIN = [
 ]
 DEV = [Sentence(("Tom", "in", "Paris"), (Span(0, 1, "PER"), Span(2, 3, "LOC")))]
 TEST = [Sentence(("Kim", "left", "Bonn"), (Span(0, 1, "PER"), Span(2, 3, "LOC")))]
+ONE_TRAINING_SENTENCE = [Sentence(("Ann", "left", "Rome"), (Span(0, 1, "PER"), Span(2, 3, "LOC")))]
 
 
-def no_loc_in_train(folder: Path) -> list[str]:
-    """Conll files where LOC never occurs in training: under Filter its task has no sentence."""
-    for split, sentences in (("train", TRAIN), ("dev", DEV), ("test", TEST)):
+def conll_files(folder: Path, train=TRAIN, dev=DEV, test=TEST) -> list[str]:
+    """Conll files of the three splits and the overrides that read them as tasks [PER], [LOC]."""
+    for split, sentences in (("train", train), ("dev", dev), ("test", test)):
         write_conll(folder / f"{split}.txt", sentences)
-    return [
-        "dataset=conll",
-        *(f"dataset.{s}={folder / (s + '.txt')}" for s in SPLITS),
-        "dataset.tasks=[[PER],[LOC]]",
-        "setting=filter-filter",
-    ]
+    return ["dataset=conll", *(f"dataset.{s}={folder / (s + '.txt')}" for s in SPLITS), "dataset.tasks=[[PER],[LOC]]"]
+
+
+def empty_second_step(folder: Path) -> list[str]:
+    """One training sentence for two tasks, LOC's first: Split gives PER's chunk (step 2) nothing."""
+    return [*conll_files(folder, train=ONE_TRAINING_SENTENCE), "setting=split-all", "dataset.permutations=[[1,0]]"]
 
 
 def test_stream_warns_about_a_task_without_training_sentences(tmp_path):
-    done = run_cli("stream", *no_loc_in_train(tmp_path))
+    done = run_cli("stream", *empty_second_step(tmp_path))
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert [s["train_sentences"] for s in summary["steps"]] == [3, 0]
+    assert [s["train_sentences"] for s in summary["steps"]] == [1, 0]
     assert summary["warnings"] == ["step 2 has no training sentence"]
     assert "warning: step 2 has no training sentence" in done.stderr
 
@@ -146,7 +148,7 @@ def test_the_runner_names_the_step_without_training_sentences_before_training_an
 
     overrides = [
         *TINY,
-        *no_loc_in_train(tmp_path),
+        *empty_second_step(tmp_path),
         "trainer.max_epochs=1",
         "logger=none",
         "trainer.progress=false",
@@ -155,30 +157,58 @@ def test_the_runner_names_the_step_without_training_sentences_before_training_an
     run_dir = tmp_path / "runs" / "run"
     with pytest.raises(ConfigError) as caught:
         Runner(load_config(overrides), run_dir).run()
-    assert str(caught.value) == "step 2 (LOC) has no training sentence in filter-filter"
+    assert str(caught.value) == "step 2 (PER) has no training sentence in split-all"
     assert not (run_dir / "steps").exists()  # step 1 was not trained only to fail at step 2
+
+
+def train(overrides: list[str], runs: Path) -> int:
+    """`gencner train` in this process, with the default model (pretrained before step 1)."""
+    from gencner.cli import main
+
+    return main(["train", *overrides, "logger=none", "trainer.progress=false", f"output_dir={runs}", "name=run"])
 
 
 def test_no_training_sentence_at_all_stops_before_the_default_model_is_pretrained(tmp_path, capsys):
     """The default model denoises on the training sentences first: with none, that divided by zero."""
-    from gencner.cli import main
-
-    write_conll(tmp_path / "train.txt", [])
-    write_conll(tmp_path / "dev.txt", DEV)
-    write_conll(tmp_path / "test.txt", TEST)
     runs = tmp_path / "runs"
-    code = main(
-        [
-            "train",
-            "dataset=conll",
-            *(f"dataset.{s}={tmp_path / (s + '.txt')}" for s in SPLITS),
-            "dataset.tasks=[[PER],[LOC]]",
-            "logger=none",
-            "trainer.progress=false",
-            f"output_dir={runs}",
-            "name=run",
-        ]
-    )
+    code = train(conll_files(tmp_path, train=[]), runs)
     assert load_config([]).model.denoise_epochs > 0  # the default model, which is pretrained before step 1
-    assert_ends_with_error(code, capsys.readouterr().err, "train", ["step 1 (PER) has no training sentence in split-all"])
+    assert_ends_with_error(code, capsys.readouterr().err, "train", [f"{tmp_path / 'train.txt'}: the train split holds no sentence"])
     assert not (runs / "_pretrained").exists() and not (runs / "run" / "steps").exists()
+
+
+# ---- a split or a type that cannot be what the user meant ---------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"\n \n\t\n", b"\r\r\r\r"], ids=["empty", "blank", "cr-only"])
+def test_an_empty_test_file_is_refused_with_its_path(tmp_path, capsys, content):
+    # every type scored F1 = 1 (no gold, no prediction): 100.00 everywhere, exit code 0
+    overrides = conll_files(tmp_path)
+    (tmp_path / "test.txt").write_bytes(content)
+    runs = tmp_path / "runs"
+    code = train(overrides, runs)
+    message = f"{tmp_path / 'test.txt'}: the test split holds no sentence (an empty or blank file?)"
+    assert_ends_with_error(code, capsys.readouterr().err, "train", [message])
+    assert not (runs / "run" / "steps").exists()
+
+
+def test_an_empty_dev_file_is_refused_with_its_path(tmp_path):
+    done = run_cli("stream", *conll_files(tmp_path, dev=[]))
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, "stream", [f"{tmp_path / 'dev.txt'}: the dev split holds no sentence"])
+
+
+@pytest.mark.parametrize("tasks, missing", [("[[PER],[GPE]]", "GPE"), ("[[PER],[per]]", "per")], ids=["absent", "misspelt"])
+def test_a_task_type_without_gold_in_the_training_data_is_refused_naming_the_file(tmp_path, capsys, tasks, missing):
+    # the type scored 100.00 on every step, and Macro-F1 50.00 stood beside a Micro-F1 of 0.00
+    runs = tmp_path / "runs"
+    code = train([*conll_files(tmp_path), f"dataset.tasks={tasks}"], runs)
+    message = f"{tmp_path / 'train.txt'}: the train split holds no gold entity of type(s) {missing} of dataset.tasks"
+    assert_ends_with_error(code, capsys.readouterr().err, "train", [message, "dataset.type_map"])
+    assert not (runs / "run" / "steps").exists()
+
+
+def test_a_task_type_without_gold_in_the_test_data_is_refused_naming_the_file(tmp_path):
+    test = [Sentence(("Kim", "left"), (Span(0, 1, "PER"),))]
+    done = run_cli("stream", *conll_files(tmp_path, train=[*TRAIN, *ONE_TRAINING_SENTENCE], test=test))
+    fragment = f"{tmp_path / 'test.txt'}: the test split holds no gold entity of type(s) LOC of dataset.tasks"
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, "stream", [fragment])

@@ -191,3 +191,20 @@ def test_the_cli_answers_long_empty_and_odd_lines_one_for_one(model_dir, tmp_pat
     assert [row["tokens"] for row in rows] == [line.split() for line in lines]
     assert "Traceback" not in done.stderr
     assert "warning: 1 sentence cut to the model's 250 source tokens" in done.stderr
+
+
+def test_an_output_that_is_the_input_file_is_refused_and_the_input_kept(model_dir, tmp_path, capsys, no_model_load):
+    path = text_file(tmp_path, b"Paris is nice\n")
+    code, out, err = predict(capsys, model_dir, path, "--output", str(path))
+    assert_one_line_error(code, out, err, "predict", [f"--output {path} is the --input file"])
+    assert path.read_bytes() == b"Paris is nice\n"
+
+
+def test_a_model_that_knows_no_types_is_refused_instead_of_tagging_nothing(tmp_path, capsys):
+    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.io import save_model
+
+    base = build_model(load_config(TINY).model, "John Smith visited Paris".split() * 5, {}, seed=1)  # as before step 1
+    folder = save_model(base, tmp_path / "base")
+    code, out, err = predict(capsys, folder, text_file(tmp_path, b"John Smith visited Paris\n"))
+    assert_one_line_error(code, out, err, "predict", [f"--model {folder} knows no entity types"])

@@ -231,3 +231,14 @@ def test_the_source_scan_would_catch_an_unsafe_load(tmp_path):
         "gencner/bad.py:2: torch.load(...) without weights_only=True",
         "gencner/bad.py:4: torch.load(...) without weights_only=True",
     ]
+
+
+@pytest.mark.parametrize("record", [{"family": "crf"}, {}], ids=["unknown", "no family key"])
+def test_an_unknown_family_in_family_json_is_blamed_on_that_file_not_on_method_family(copy, record):
+    from gencner.families import MARKER, load_model
+
+    (copy / MARKER).write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(GencnerError) as caught:
+        load_model(copy)
+    assert str(caught.value).startswith(f"{copy / MARKER}: names the model family ")
+    assert "method.family" not in str(caught.value)

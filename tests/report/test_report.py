@@ -224,7 +224,7 @@ def test_a_single_run_folder_and_a_moved_experiment(experiments, tmp_path):
 
 
 def test_missing_results_is_a_user_error(tmp_path, capsys):
-    assert main(["report", str(tmp_path)]) == 1
+    assert main(["report", str(tmp_path)]) == 2
     assert "has no results.json" in capsys.readouterr().err
 
 

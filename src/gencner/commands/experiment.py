@@ -16,9 +16,18 @@ def parse_ints(values: list[str], name: str, available: int | None = None) -> li
     if items == ["all"] and available is not None:
         return list(range(available))
     try:
-        return [int(v) for v in items]
+        numbers = [int(v) for v in items]
     except ValueError:
         raise ConfigError(f"--{name} takes whole numbers{' or all' if available else ''}, got {' '.join(values)}") from None
+    check_distinct(numbers, name)
+    return numbers
+
+
+def check_distinct(items: list, name: str) -> None:
+    """A value listed twice would be one run counted twice in the mean and the std."""
+    repeated = sorted({str(item) for item in items if items.count(item) > 1})
+    if repeated:
+        raise ConfigError(f"--{name} lists {', '.join(repeated)} more than once: {' '.join(map(str, items))}")
 
 
 def add_arguments(parser) -> None:
@@ -39,8 +48,7 @@ def method_configs(overrides: list[str], methods: list[str] | None, conf: str | 
     several methods and a `name=`, each experiment is named `<name>-<method>`."""
     if not methods:
         return [load_config(overrides, conf)]
-    if len(set(methods)) != len(methods):
-        raise ConfigError(f"--methods lists a method twice: {' '.join(methods)}")
+    check_distinct(methods, "methods")
     cfgs = []
     for method in methods:
         cfg = load_config([*overrides, f"method={method}"], conf)

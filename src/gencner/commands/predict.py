@@ -44,6 +44,8 @@ def check_options(model: str, input: str, output: str, batch_size: int, beam_siz
             raise ConfigError(f"--output {output}: the folder {target.parent} does not exist")
         if not os.access(target.parent, os.W_OK):
             raise ConfigError(f"--output {output}: the folder {target.parent} is not writable")
+        if input != "-" and target.exists() and os.path.samefile(input, target):
+            raise ConfigError(f"--output {output} is the --input file: the predictions would replace the sentences")
 
 
 def check_device(device: str) -> None:
@@ -99,6 +101,10 @@ def run(
     from gencner.families import load_model
 
     ner = load_model(Path(model), device=device)
+    if not ner.types:  # a base model saved before step 1 would tag nothing, silently
+        raise ConfigError(
+            f"--model {model} knows no entity types (a base model before step 1?); give a step's model runs/<name>/steps/step-NN/model"
+        )
     if beam_size is not None:
         if not hasattr(ner, "decoding"):  # a span scorer scores every span at once: nothing to search
             raise ConfigError(f"--beam-size: the model in {model} does not decode step by step")

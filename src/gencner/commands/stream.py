@@ -7,7 +7,7 @@ import sys
 
 from gencner.config import load_config
 from gencner.console import console, report_table, stream_table
-from gencner.data.corpus import load_corpus
+from gencner.data.corpus import check_corpus, load_corpus
 from gencner.data.stream_config import stream_from_config
 from gencner.data.summary import stream_summary
 
@@ -15,7 +15,9 @@ from gencner.data.summary import stream_summary
 def run(overrides: list[str], conf: str | None = None) -> int:
     cfg = load_config(overrides, conf)
     corpus = load_corpus(cfg.dataset)
-    summary = stream_summary(stream_from_config(cfg, corpus), corpus.report)
+    stream = stream_from_config(cfg, corpus)
+    check_corpus(corpus, cfg.dataset)
+    summary = stream_summary(stream, corpus.report)
     json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     console.print(stream_table(summary))

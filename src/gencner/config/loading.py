@@ -18,6 +18,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any, Literal
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException, ValidationError
 
@@ -117,10 +118,16 @@ def load_config(overrides: Iterable[str] = (), conf: str | os.PathLike | None = 
 
 
 def _parse_dotlist(dotlist: list[str]) -> DictConfig:
-    try:
-        return OmegaConf.from_dotlist(dotlist)
-    except OmegaConfBaseException as exc:
-        raise ConfigError(f"cannot parse overrides {dotlist}: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    """The overrides as one layer, applied one by one (as OmegaConf.from_dotlist does) so that a value
+    that is not valid YAML, such as an unclosed bracket, is named."""
+    layer = OmegaConf.create()
+    for item in dotlist:
+        try:
+            layer.merge_with_dotlist([item])
+        except (OmegaConfBaseException, yaml.YAMLError) as exc:
+            problem = getattr(exc, "msg", None) or getattr(exc, "problem", None) or str(exc)
+            raise ConfigError(f"cannot parse the override '{item}': {problem.splitlines()[0]}") from None
+    return layer
 
 
 def _merge(cfg: DictConfig, layer: DictConfig, origin: str) -> DictConfig:
@@ -128,6 +135,28 @@ def _merge(cfg: DictConfig, layer: DictConfig, origin: str) -> DictConfig:
         return OmegaConf.merge(cfg, layer)
     except OmegaConfBaseException as exc:
         raise ConfigError(f"{origin}: {_explain(exc)}") from None
+    except TypeError:  # OmegaConf's "Cannot merge incompatible container types" names no key
+        where = _container_mismatch(cfg, layer) or "a list where a mapping is expected, or a mapping where a list is"
+        raise ConfigError(f"{origin}: {where}") from None
+
+
+def _container_mismatch(cfg: Any, layer: Any, prefix: str = "") -> str | None:
+    """Where `layer` gives a list for a mapping of `cfg`, or a mapping for a list (None: nowhere)."""
+    for key in layer:
+        if not OmegaConf.is_dict(cfg) or key not in cfg:
+            continue
+        present, value, name = cfg[key], layer[key], f"{prefix}{key}"
+        if OmegaConf.is_dict(present) and OmegaConf.is_dict(value):
+            found = _container_mismatch(present, value, name + ".")
+            if found:
+                return found
+        elif _kind(present) != _kind(value):
+            return f"'{name}' takes {_kind(present)}, got {_kind(value)}"
+    return None
+
+
+def _kind(node: Any) -> str:
+    return "a list [...]" if OmegaConf.is_list(node) else "a mapping {...}" if OmegaConf.is_dict(node) else "a single value"
 
 
 def _explain(exc: OmegaConfBaseException) -> str:

@@ -4,9 +4,10 @@ permutations, ranges, devices. Each failure is one ConfigError line naming the k
 
 from __future__ import annotations
 
+import math
 from typing import Any, get_args
 
-from omegaconf import ListConfig
+from omegaconf import DictConfig, ListConfig
 
 from gencner.config.schema import (
     BelowThreshold,
@@ -25,6 +26,7 @@ BELOW_THRESHOLD = get_args(BelowThreshold)
 
 def validate(cfg: Config) -> None:
     """Raise ConfigError on the first problem found."""
+    check_finite(cfg)
     data = cfg.dataset
     if data.format == "hub":
         if data.schema is None:
@@ -60,16 +62,33 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"method.threshold_quantile={method.threshold_quantile} must lie in [0, 1]")
     if method.kd_temperature <= 0:
         raise ConfigError(f"method.kd_temperature={method.kd_temperature} must be > 0")
+    if method.kd_weight < 0:  # a negative weight would push the student away from its teacher
+        raise ConfigError(f"method.kd_weight={method.kd_weight} must be ≥ 0 (0 = no distillation loss)")
     check_devices(cfg.trainer.devices)
     if cfg.trainer.batch_size < 1 or cfg.trainer.eval_batch_size < 1 or cfg.trainer.max_epochs < 1:
         raise ConfigError("trainer.batch_size, trainer.eval_batch_size and trainer.max_epochs must be ≥ 1")
     if cfg.model.beam_size < 1:
         raise ConfigError(f"model.beam_size={cfg.model.beam_size} must be ≥ 1")
+    if cfg.trainer.num_workers < 0:
+        raise ConfigError(f"trainer.num_workers={cfg.trainer.num_workers} must be ≥ 0 (0 = batches are built in the training process)")
     _validate_optimisation(cfg.trainer)
     _validate_source_length_and_dropout(cfg.model)
+    _validate_architecture(cfg.model)
     check_seed(cfg.seed)
     check_run_name(cfg.name)
     _validate_launcher(cfg.launcher)
+
+
+def check_finite(node: Any, prefix: str = "") -> None:
+    """Every number of the configuration is finite: OmegaConf takes inf and nan as floats, which then
+    train on silently (a nan loss weight) or fail deep inside the optimiser. The `extra` mappings are
+    passed to Lightning or submitit as given, and checked there."""
+    for key, value in node.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, DictConfig) and key != "extra":
+            check_finite(value, name + ".")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{name}={value} must be a finite number")
 
 
 def check_devices(devices: Any) -> None:
@@ -128,6 +147,10 @@ def check_seed(seed: int, key: str = "seed") -> None:
         raise ConfigError(f"{key}={seed} must lie in [0, {MAX_SEED}] (step k is seeded with seed·1000 + k, which must fit in 32 bits)")
 
 
+# A folder name's limit on the file systems runs are written to (ext4, xfs, APFS, NTFS: 255).
+MAX_NAME_BYTES = 255
+
+
 def check_run_name(name: str | None) -> None:
     """A run or experiment name is one folder under output_dir: a path would write elsewhere."""
     if name is None:
@@ -135,6 +158,10 @@ def check_run_name(name: str | None) -> None:
     if name in (".", "..") or any(sep in name for sep in ("/", "\\", "\0")):
         raise ConfigError(
             f"name={name!r} must be a plain folder name (no '/' or '\\', not '.' or '..'); runs are written to <output_dir>/<name>/"
+        )
+    if len(name.encode()) > MAX_NAME_BYTES:
+        raise ConfigError(
+            f"name= is {len(name.encode())} bytes long; a folder name holds at most {MAX_NAME_BYTES} (and experiments add a suffix)"
         )
 
 
@@ -165,6 +192,16 @@ def _validate_launcher(launcher: LauncherConfig) -> None:
         raise ConfigError(f"launcher.gpus_per_job={launcher.gpus_per_job} must be ≥ 0")
     if not launcher.poll_s > 0:
         raise ConfigError(f"launcher.poll_s={launcher.poll_s} must be > 0 (seconds)")
+
+
+def _validate_architecture(m: ModelConfig) -> None:
+    """The shape of a model built with random weights (a checkpoint brings its own)."""
+    if m.pretrained or m.pretrained_encoder:
+        return
+    if m.attention_heads < 1:
+        raise ConfigError(f"model.attention_heads={m.attention_heads} must be ≥ 1")
+    if m.d_model < 1 or m.d_model % m.attention_heads:  # each head takes d_model / attention_heads units
+        raise ConfigError(f"model.d_model={m.d_model} must be a positive multiple of model.attention_heads={m.attention_heads}")
 
 
 def _validate_source_length_and_dropout(m: ModelConfig) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from gencner.data.schema import ReadReport, Sentence, Span
 from gencner.errors import DataError, GencnerError
@@ -15,18 +16,27 @@ from gencner.errors import DataError, GencnerError
 REPAIR_DUPLICATE = "duplicate entity (same start, end and type) removed"
 DROP_EMPTY = "empty sentence (no words) dropped"
 DROP_BIBLE = "sentence of a pt/ document dropped (the Bible portion carries no named entities)"
+STRAY_CARRIAGE_RETURN = (
+    "a carriage return (\\r) inside the line; lines must end with \\n or \\r\\n "
+    "(a file with CR-only line endings has to be converted first)"
+)
 
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     """The lines of a UTF-8 text file as (1-based number, text without the line ending).
 
-    Decoding line by line lets a bad byte be reported with its line number."""
+    Decoding line by line lets a bad byte be reported with its line number. A carriage return that
+    does not end a line is refused: lines end at "\n", so a file with CR-only line endings (or a stray
+    "\r") would silently read as one long line."""
     try:
         handle = open(path, "rb")
     except OSError as err:
         raise DataError(path, None, f"cannot open the file ({err.strerror or err})") from None
     with handle:
-        yield from decoded_lines(handle, path)
+        for number, text in decoded_lines(handle, path):
+            if "\r" in text:
+                raise DataError(path, number, STRAY_CARRIAGE_RETURN)
+            yield number, text
 
 
 def decoded_lines(raw_lines: Iterable[bytes], path: object) -> Iterator[tuple[int, str]]:
@@ -44,13 +54,31 @@ def decoded_lines(raw_lines: Iterable[bytes], path: object) -> Iterator[tuple[in
 def parse_json_object(path: object, number: int, line: str) -> dict:
     """One jsonl line as a JSON object; anything else is a DataError naming `path` and the line."""
     try:
-        record = json.loads(line)
+        record = json.loads(line, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as err:
+        raise DataError(path, number, f"the key {err.key!r} appears twice in one JSON object (one of its values would be lost)") from None
     except json.JSONDecodeError as err:
         raise DataError(path, number, f"invalid JSON: {err.msg} (column {err.colno})") from None
     except (ValueError, RecursionError) as err:  # an integer of thousands of digits, nesting too deep
         raise DataError(path, number, f"invalid JSON: {str(err).splitlines()[0]}") from None
     if not isinstance(record, dict):
         raise DataError(path, number, f"expected a JSON object, found {type(record).__name__}")
+    return record
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """json.loads keeps the last value of a repeated key; a repeated type in `ent_dct` would lose entities."""
+    record: dict = {}
+    for key, value in pairs:
+        if key in record:
+            raise _DuplicateKey(key)
+        record[key] = value
     return record
 
 

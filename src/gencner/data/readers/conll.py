@@ -1,7 +1,8 @@
 """CoNLL-style column files: one word per line, a blank line between sentences.
 
 Columns are separated by spaces or tabs; the word is in ``token_column`` and its tag in ``tag_column``
-(negative indices count from the end, so the default -1 is the last column). Lines whose word is
+(negative indices count from the end, so the default -1 is the last column); every word line has as
+many columns as the first one, or the file is refused. Lines whose word is
 ``-DOCSTART-`` are document separators: they are skipped and end the current sentence. Tags follow
 ``scheme``:
 
@@ -54,6 +55,7 @@ def read_conll(
         words.clear()
         tags.clear()
 
+    layout = _ColumnCount(path)
     for number, line in numbered_lines(path):
         columns = _COLUMN_SEPARATOR.split(line.strip(" \t"))
         if columns == [""]:
@@ -63,6 +65,7 @@ def read_conll(
         if word == DOCSTART:
             flush()
             continue
+        layout.check(number, len(columns))
         _check_tag(path, number, tag, scheme)
         if not words:
             first_line = number
@@ -87,6 +90,28 @@ def _pick(path: Path, number: int, columns: list[str], token_column: int, tag_co
             f"column {tag_column} (columns counted from 0, negative from the end), two different columns",
         )
     return columns[token_at], columns[tag_at]
+
+
+class _ColumnCount:
+    """Every word line of a file has as many columns as its first: a word holding a space
+    ("New York<TAB>B-LOC") would otherwise be cut to its first part, its other parts dropped unseen."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.first: tuple[int, int] | None = None  # (line number, columns) of the first word line
+
+    def check(self, number: int, count: int) -> None:
+        if self.first is None:
+            self.first = (number, count)
+            return
+        first_line, expected = self.first
+        if count != expected:
+            raise DataError(
+                self.path,
+                number,
+                f"the line has {count} columns where line {first_line} has {expected}; "
+                "every word line needs the same columns (a word holding a space or tab?)",
+            )
 
 
 def _check_tag(path: Path, number: int, tag: str, scheme: str) -> None:

@@ -39,13 +39,14 @@ def read_conll2012(path: str | Path, split: str, report: ReadReport) -> list[Sen
     Origins are "relative/path:line" of a sentence's first word."""
     root = Path(path)
     collector = SentenceCollector(report)
-    for file in _gold_files(root):
+    for file in gold_files(root):
         name = file.name if file == root else file.relative_to(root).as_posix()
         _read_file(file, name, collector)
     return collector.finish(split)
 
 
-def _gold_files(root: Path) -> list[Path]:
+def gold_files(root: Path) -> list[Path]:
+    """The files read for `root`: itself, or the *gold_conll files under the folder."""
     if root.is_file():
         return [root]
     if not root.is_dir():
