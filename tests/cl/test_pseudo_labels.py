@@ -1,4 +1,4 @@
-"""Pseudo-labels: thresholds, the conflict rule, target order (protocol §5.3–6)."""
+"""Pseudo-labels: thresholds, the conflict rule, target order (docs/methods.md, "Pseudo-labels")."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""Task streams (protocol §1–2): what each step trains, validates and is tested on, in every setting."""
+"""Task streams (docs/protocol.md, "Task streams", "Settings"): what each step trains, validates and is
+tested on, in every setting."""
 
 from __future__ import annotations
 
@@ -167,7 +168,7 @@ def test_test_all_is_the_whole_test_set_after_every_step(synthetic, setting):
         assert [s.idx for s in step.tests["all"]] == list(range(N_TEST))
 
 
-# -- Split (§2.1) ---------------------------------------------------------------------------------------
+# -- Split (docs/protocol.md, "Split") ------------------------------------------------------------------
 
 
 def seeded_chunks(n: int, n_tasks: int, seed: int) -> list[list[int]]:
@@ -315,7 +316,7 @@ def test_out_of_range_task_id_is_a_data_error(tmp_path, bad):
         stream_from_config(cfg, corpus)
 
 
-# -- Filter (§2.2) --------------------------------------------------------------------------------------
+# -- Filter (docs/protocol.md, "Filter") ----------------------------------------------------------------
 
 
 def holding(sentences, types) -> set[int]:
@@ -373,7 +374,7 @@ def test_split_filter_trains_like_split_all(synthetic):
     assert [idx_set(s.tests["filter"]) for s in sf.steps] == [holding(synthetic.test, s.seen_types) for s in sf.steps]
 
 
-# -- Non-CL and offline (§2.3) --------------------------------------------------------------------------
+# -- Non-CL and offline (docs/protocol.md, "The non-CL upper bound") ------------------------------------
 
 
 @pytest.mark.parametrize("permutation", [0, 2])

@@ -1,6 +1,6 @@
-"""The metric layer is the one GenCNER uses: SpanKL's published perm0 OntoNotes matrix (its README,
-spankl.md §7), fed as step results through the run summary and the matrix table every run prints,
-gives the published Macro-F1 column and BI row."""
+"""The metric layer is the one GenCNER uses: SpanKL's published perm0 OntoNotes matrix (its README;
+docs/methods.md, "The published matrix"), fed as step results through the run summary and the matrix table
+every run prints, gives the published Macro-F1 column and BI row."""
 
 import re
 

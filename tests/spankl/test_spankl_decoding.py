@@ -1,4 +1,5 @@
-"""Inference (spankl.md §5): candidates at p ≥ 0.5, greedy overlap resolution by probability."""
+"""Inference (docs/methods.md, "Decoding"): candidates at p ≥ 0.5, greedy overlap resolution by
+probability."""
 
 from __future__ import annotations
 

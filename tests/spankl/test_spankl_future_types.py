@@ -1,6 +1,6 @@
 """Future types are never trained or scored: a model grown to k tasks has only the seen types'
 columns, and a training target of a type the model has not learned is rejected (the stream must never
-give a step such gold: protocol §2; ignoring it would hide a leak of future labels)."""
+give a step such gold: docs/protocol.md, "Settings"; ignoring it would hide a leak of future labels)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The losses of spankl.md §3: the BCE sees only the new types' columns; the Bernoulli KL is zero
-exactly when student and teacher agree; the step loss adds the KD term only with a teacher."""
+"""The losses of docs/methods.md, "Losses and the teacher": the BCE sees only the new types' columns; the
+Bernoulli KL is zero exactly when student and teacher agree; the step loss adds the KD term only with a
+teacher."""
 
 from __future__ import annotations
 

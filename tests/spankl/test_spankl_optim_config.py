@@ -1,4 +1,4 @@
-"""Per-step optimisation (spankl.md §4) and the settings' checks."""
+"""Per-step optimisation (docs/methods.md, "Optimisation") and the settings' checks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The span score of spankl.md §2, on hand-set weights, and its enumeration: every span up to the
-width limit scored exactly once, none wider, and no n² blow-up on a long sentence."""
+"""The span score of docs/methods.md, "Span scores and heads", on hand-set weights, and its enumeration:
+every span up to the width limit scored exactly once, none wider, and no n² blow-up on a long sentence."""
 
 from __future__ import annotations
 

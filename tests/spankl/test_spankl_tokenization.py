@@ -1,4 +1,5 @@
-"""Word pieces (spankl.md §1): first-piece positions, whole-word truncation, no word without a piece."""
+"""Word pieces (docs/methods.md, "Encoder and word pieces"): first-piece positions, whole-word truncation,
+no word without a piece."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The dev score of a step, whatever the family: predictions restricted to the step's dev types, span F1
-per dev task, their mean is what best-epoch selection maximises (protocol §5.9)."""
+"""The dev score of a step, whatever the family: predictions restricted to the step's dev types, span F1 per
+dev task, their mean is what best-epoch selection maximises (docs/methods.md,
+"Optimisation and model selection")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pseudo-labels from the previous model (protocol §5.3–6), as pure functions.
+"""Pseudo-labels from the previous model (docs/methods.md, "Pseudo-labels"), as pure functions.
 
 confidence of a triplet = min(p(start), p(end), p(type)) under the teacher's constrained distribution;
 τ_t = the q-quantile of the confidences of all pseudo triplets of type t in the step's training data

@@ -1,4 +1,5 @@
-"""Model selection inside a step: keep the weights of the best dev epoch (protocol §5.9) in memory."""
+"""Model selection inside a step: keep the weights of the best dev epoch in memory (docs/methods.md,
+"Optimisation and model selection")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Task streams: which sentences, with which gold, each continual-learning step sees (protocol §2).
+"""Task streams: which sentences, with which gold, each continual-learning step sees (docs/protocol.md,
+"Settings").
 
 Allocation of training (and dev) sentences to the perm0 tasks:
   split   SpanKL's Split: the `task_id` of *_task.jsonl files when every sentence has one; otherwise the

@@ -1,5 +1,5 @@
-"""SpanKL (AAAI 2023; spankl.md): a BERT span scorer with one head per task, trained on a step's new
-types with BCE and kept on its old types by a Bernoulli KL to the previous step's model.
+"""SpanKL (AAAI 2023; docs/methods.md, "SpanKL"): a BERT span scorer with one head per task, trained on a
+step's new types with BCE and kept on its old types by a Bernoulli KL to the previous step's model.
 
 What a continual-learning loop does with it, step by step:
     model = pretrained_base(config, lambda: text, cache_folder, seed)   # or build_model / load_model
@@ -13,19 +13,20 @@ What a continual-learning loop does with it, step by step:
     predictions = decode(model, sentences)                     # ScoredSpan(start, end, type, confidence)
     save_model(model, folder)
 
-Where this differs from the reference code (github.com/Qznan/SpanKL) and why:
+Where this differs from the reference code (github.com/Qznan/SpanKL) and why (docs/methods.md, "Where it
+differs from its reference"):
   - Span width: spans are limited to `max_span_width` words (default 64; config.py says why) where
-    SpanKL has no limit, so memory is O(n·W) per sentence rather than O(n²) (§8.6).
+    SpanKL has no limit, so memory is O(n·W) per sentence rather than O(n²).
   - Heads are created when their task arrives: the logits hold only learned types' columns, so future
     types are never computed, trained or scored; SpanKL's unused future heads are AdamW-decayed
-    before their task (§8.3), here they do not exist yet (model.py).
-  - A span with several gold types keeps all of them (SpanKL keeps one, §8.5: multi-label was meant).
-  - A word without word pieces becomes [UNK] instead of gathering the last position (§8.7).
-  - The teacher's targets are stored and documented as logits (§8.4: SpanKL's comment says
+    before their task, here they do not exist yet (model.py).
+  - A span with several gold types keeps all of them (SpanKL keeps one; multi-label was meant).
+  - A word without word pieces becomes [UNK] instead of gathering the last position.
+  - The teacher's targets are stored and documented as logits (SpanKL's comment says
     probabilities; its code, like this one, uses logits).
-  - One threshold, p ≥ config.threshold, wherever predictions are made (§8.8).
-Kept as SpanKL defines them: the span-summed losses (§8.1), the KD mean over all old types (§8.2).
-Dev selection (§8.9) and which test sets run (§8.11) are the loop's."""
+  - One threshold, p ≥ config.threshold, wherever predictions are made.
+Kept as SpanKL defines them: the span-summed losses, the KD mean over all old types.
+Dev selection and which test sets run are the loop's."""
 
 from gencner.families.spankl.batching import SpanCollator, SpanExample, TargetReport, attach_teacher
 from gencner.families.spankl.config import SpanKLModelConfig

@@ -1,15 +1,16 @@
-"""A step's training examples and their batches (spankl.md §3).
+"""A step's training examples and their batches (docs/methods.md, "Losses and the teacher").
 
 Gold of a training sentence becomes cells (i, w, column) of its band (spans.py). Which gold is used:
   - a type of `gold_types` (the step's label types): a positive of its column;
   - a learned type outside `gold_types` (another task's type): ignored, as SpanKL ignores other tasks'
     gold (counted in TargetReport.other_types);
   - a type the model has not learned (a future type): rejected with an error. The stream gives a step
-    gold only for its label types (protocol §2: future types never), so such a span means labels leaked
-    into the step; ignoring it would hide that, and there is no column it could train.
-A span may carry several types (SpanKL keeps one per span: spankl.md §8.5); each is a positive of its
-column. A gold span wider than max_span_width, or reaching past the words that fit the piece limit,
-has no cell: it is counted, not lost silently."""
+    gold only for its label types (docs/protocol.md, "Settings": future types never), so such a span means
+    labels leaked into the step; ignoring it would hide that, and there is no column it could train.
+A span may carry several types (SpanKL keeps one per span: docs/methods.md,
+"Where it differs from its reference"); each is a positive of its column. A gold span wider than
+max_span_width, or reaching past the words that fit the piece limit, has no cell: it is counted, not lost
+silently."""
 
 from __future__ import annotations
 

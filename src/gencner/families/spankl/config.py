@@ -1,4 +1,4 @@
-"""The SpanKL model's settings (spankl.md §1, §2, §4, §5).
+"""The SpanKL model's settings (docs/methods.md, "SpanKL").
 
 `pretrained` names a BERT checkpoint (hub name or folder, e.g. bert-large-cased, as SpanKL uses); its
 architecture then comes from the checkpoint and the architecture fields below are not used. Without
@@ -26,17 +26,18 @@ from gencner.errors import ConfigError
 
 @dataclass
 class SpanKLModelConfig:
-    """Encoder (BERT) and span heads of SpanKL, and its per-step optimisation (spankl.md §4). Built from
-    the run's configuration (family.model_config), whose schema holds the defaults; no field has one here.
+    """Encoder (BERT) and span heads of SpanKL, and its per-step optimisation (SpanKL's values in
+    parentheses). Built from the run's configuration (family.model_config), whose schema holds the defaults;
+    no field has one here.
 
-    dropout: BERT's own dropout (built model only); word_dropout: after the word vectors (§1, 0.1).
-    max_positions: word pieces per sentence, [CLS] and [SEP] included (§1: 512); longer sentences are
+    dropout: BERT's own dropout (built model only); word_dropout: after the word vectors (0.1).
+    max_positions: word pieces per sentence, [CLS] and [SEP] included (512); longer sentences are
       cut at the tail by whole words (for a checkpoint, capped by its position embeddings).
-    head_size: h, the size of each type's start and end vectors (§2: 50).
+    head_size: h, the size of each type's start and end vectors (50).
     encoder_lr / head_lr: AdamW learning rates of BERT (5e-5) and of the heads (1e-3); weight_decay on
       weights (not on biases and LayerNorm weights); warmup_steps of the cosine schedule; max_grad_norm:
-      the global gradient clipping norm (§4: 1.0 on OntoNotes, 5.0 on Few-NERD).
-    threshold: a (span, type) is predicted when σ(score) ≥ threshold (§5: 0.5)."""
+      the global gradient clipping norm (1.0 on OntoNotes, 5.0 on Few-NERD).
+    threshold: a (span, type) is predicted when σ(score) ≥ threshold (0.5)."""
 
     name: str
     pretrained: str | None

@@ -1,6 +1,7 @@
-"""A SpanKL step's data: the training sentences' gold cells of the step's label types and, with a
-teacher, the teacher's logits on every span of the old types, computed once here, before the fit
-(spankl.md §3: they stay fixed for the whole task); the dev sentences as they are (decoded to score)."""
+"""A SpanKL step's data: the training sentences' gold cells of the step's label types and, with a teacher,
+the teacher's logits on every span of the old types, computed once here, before the fit (docs/methods.md,
+"Losses and the teacher": they stay fixed for the whole task); the dev sentences as they are (decoded to
+score)."""
 
 from __future__ import annotations
 

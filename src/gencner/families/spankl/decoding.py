@@ -1,13 +1,13 @@
-"""Inference (spankl.md §5): p = σ(s) over the learned columns only (a future type has no column, so it
-is never scored); every (span, type) with p ≥ threshold is a candidate; on flat datasets overlaps are
-resolved greedily:
+"""Inference (docs/methods.md, "Decoding"): p = σ(s) over the learned columns only (a future type has no
+column, so it is never scored); every (span, type) with p ≥ threshold is a candidate; on flat datasets
+overlaps are resolved greedily:
   1. sort candidates by p, descending; the sort is stable and candidates come in type order, then span
      order (row-major), so ties keep that order (no length tie-break), as in SpanKL;
   2. accept a candidate if none of its words is taken yet.
 SpanKL then writes BIO tags and re-extracts entities; the accepted spans never overlap and each
 starts with its own B tag, so that round trip gives back exactly the accepted spans and is skipped.
 The threshold is one setting used everywhere (SpanKL's training-time F1 uses logit > 0 instead of
-p ≥ 0.5, spankl.md §8.8: the two differ only at logit exactly 0)."""
+p ≥ 0.5, docs/methods.md, "Where it differs from its reference": the two differ only at logit exactly 0)."""
 
 from __future__ import annotations
 

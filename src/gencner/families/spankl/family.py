@@ -1,7 +1,7 @@
-"""The SpanKL family: a BERT span scorer with a head per task, trained on a step's new types with BCE
-and kept on its old types by a Bernoulli KL to the previous step's logits (spankl.md). Its settings come
-from the shared configuration: the model group's architecture or checkpoint, `model.span` for what only
-a span scorer has, the trainer's learning rate (the encoder's), weight decay and clipping."""
+"""The SpanKL family: a BERT span scorer with a head per task, trained on a step's new types with BCE and
+kept on its old types by a Bernoulli KL to the previous step's logits (docs/methods.md, "SpanKL"). Its
+settings come from the shared configuration: the model group's architecture or checkpoint, `model.span` for
+what only a span scorer has, the trainer's learning rate (the encoder's), weight decay and clipping."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def model_config(cfg: Config) -> SpanKLModelConfig:
     """The span scorer's settings, read from the configuration (nothing of it is set twice)."""
     m, t, span = cfg.model, cfg.trainer, cfg.model.span
     same = {k: getattr(m, k) for k in ("name", "pretrained", "tokenizer", "vocab_size", "dropout", "max_positions")}
+    same["pretrained"] = m.pretrained or m.pretrained_encoder  # an encoder-only checkpoint either way
     same |= {k: getattr(span, k) for k in ("word_dropout", "head_size", "max_span_width", "head_lr", "warmup_steps", "threshold")}
     sizes = {"hidden_size": m.d_model, "layers": m.encoder_layers, "heads": m.attention_heads, "intermediate_size": m.ffn_dim}
     mlm = {"mlm_epochs": m.denoise_epochs, "mlm_lr": m.denoise_lr}  # BERT's pretraining: masked LM

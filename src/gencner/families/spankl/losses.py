@@ -1,4 +1,5 @@
-"""SpanKL's losses (spankl.md §3), pure functions on (B, L, W_b, K) logits and a (B, L, W_b) span mask.
+"""SpanKL's losses (docs/methods.md, "Losses and the teacher"), pure functions on (B, L, W_b, K) logits and
+a (B, L, W_b) span mask.
 
 New types, over the columns C of the step's gold types and B sentences:
     L_new = (1/B) · Σ_spans mean_{e∈C} BCEWithLogits(s_e, y_e)
@@ -7,9 +8,9 @@ Distillation, over the teacher's K_old columns (the old types, e < s_t), p = σ(
     KL(p‖q) = p·log(p/q) + (1−p)·log((1−p)/(1−q))
     L_KD = (1/B) · Σ_spans mean_{e<s_t} KL
 with temperature 1 and weight 1: L = L_new + L_KD. Both are *summed* over spans, as in SpanKL, so
-their scale grows with the number of spans per sentence (spankl.md §8.1: kept, so that SpanKL's
+their scale grows with the number of spans per sentence (kept, so that SpanKL's
 learning rates apply); and KD averages over all old types, so each old type's weight falls as tasks
-accumulate (§8.2: the method as defined, kept)."""
+accumulate (the method as defined, kept)."""
 
 from __future__ import annotations
 

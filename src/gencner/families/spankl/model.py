@@ -1,11 +1,11 @@
 """The SpanKL model: network, tokenizer, settings and the types it has learned, task by task.
 
-Growth (spankl.md §2): SpanKL builds every task's head at construction and "grows" by using the next
-one. Here a head is created when its task arrives (`grow`), so the logits only ever have the columns of
-learned types: a future type is never computed, trained or scored, and memory does not include it
-(§8.6). Since a head that does not exist cannot be weight-decayed, the AdamW decay SpanKL applies to
-unused future heads (§8.3) does not happen; the only other difference is which random numbers
-initialise a head (small effect)."""
+Growth (docs/methods.md, "Span scores and heads"; "Where it differs from its reference"): SpanKL builds
+every task's head at construction and "grows" by using the next one. Here a head is created when its task
+arrives (`grow`), so the logits only ever have the columns of learned types: a future type is never
+computed, trained or scored, and memory does not include it. Since a head that does not exist cannot be
+weight-decayed, the AdamW decay SpanKL applies to unused future heads does not happen; the only other
+difference is which random numbers initialise a head (small effect)."""
 
 from __future__ import annotations
 

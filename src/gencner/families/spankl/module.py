@@ -1,7 +1,7 @@
 """The LightningModule of a SpanKL step: L = L_new (BCE on the new types' columns, every span) + L_KD
-(Bernoulli KL to the teacher's stored logits on the old columns, every span) when the step has a
-teacher; a fresh AdamW with the encoder's and the heads' learning rates and the cosine schedule (§4);
-dev scoring by decoding, as every family's step module scores (cl/dev_scoring.py)."""
+(Bernoulli KL to the teacher's stored logits on the old columns, every span) when the step has a teacher; a
+fresh AdamW with the encoder's and the heads' learning rates and the cosine schedule (docs/methods.md,
+"Optimisation"); dev scoring by decoding, as every family's step module scores (cl/dev_scoring.py)."""
 
 from __future__ import annotations
 

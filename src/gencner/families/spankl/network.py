@@ -1,4 +1,5 @@
-"""SpanKL's network (spankl.md §1–2): BERT → word vectors → one linear head per task → span logits.
+"""SpanKL's network (docs/methods.md, "Encoder and word pieces", "Span scores and heads"): BERT → word
+vectors → one linear head per task → span logits.
 
 Word vector of word k = BERT's last layer at the word's first piece, then dropout (no LSTM, no extra
 dense layer, no width embedding). Head of task t: Linear(d → 2·h·k_t), Kaiming-normal weights, zero

@@ -1,4 +1,5 @@
-"""Per-step optimisation (spankl.md §4): a fresh AdamW every step (β = (0.9, 0.999), eps 1e-8) with
+"""Per-step optimisation (docs/methods.md, "Optimisation"): a fresh AdamW every step (β = (0.9, 0.999), eps
+1e-8) with
 
   | group                         | lr         | weight decay |
   | head weights                  | head_lr    | weight_decay |

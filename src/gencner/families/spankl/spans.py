@@ -1,4 +1,4 @@
-"""Span enumeration and the span score (spankl.md §2), as pure tensor functions.
+"""Span enumeration and the span score (docs/methods.md, "Span scores and heads"), as pure tensor functions.
 
 Layout: a sentence's spans live in a band (i, w), 0 ≤ w < W, standing for the span of words i..i+w
 (j = i + w, inclusive). A cell exists only if i + w < n, so every span i ≤ j < n with j − i < W has

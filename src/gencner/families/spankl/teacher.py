@@ -1,6 +1,6 @@
-"""The teacher's logits for a step (spankl.md §3): one pass before training, in eval mode without
-gradients, over the step's training sentences. They are plain detached tensors, one (n, min(W, n),
-K_old) per sentence, so nothing that happens to the student during the fit can change them."""
+"""The teacher's logits for a step (docs/methods.md, "Losses and the teacher"): one pass before training, in
+eval mode without gradients, over the step's training sentences. They are plain detached tensors, one (n,
+min(W, n), K_old) per sentence, so nothing that happens to the student during the fit can change them."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Word pieces for SpanKL's BERT (spankl.md §1): a checkpoint's tokenizer, or a cased WordPiece
-trained offline on the corpus with BERT's special tokens; and sentences → [CLS] pieces [SEP] with each
-word's first-piece position.
+"""Word pieces for SpanKL's BERT (docs/methods.md, "Encoder and word pieces"): a checkpoint's tokenizer, or
+a cased WordPiece trained offline on the corpus with BERT's special tokens; and sentences → [CLS] pieces
+[SEP] with each word's first-piece position.
 
-Each word is tokenised on its own (cached: a corpus has far fewer distinct words than tokens). A word
-whose tokenisation is empty becomes [UNK], so every word has a first piece (SpanKL leaves such a word
-at index −1, which gathers the last position: spankl.md §8.7). A sentence longer than the piece limit
-is cut at the tail by whole words; the words cut off are not scored."""
+Each word is tokenised on its own (cached: a corpus has far fewer distinct words than tokens). A word whose
+tokenisation is empty becomes [UNK], so every word has a first piece (SpanKL leaves such a word at index −1,
+which gathers the last position: docs/methods.md, "Where it differs from its reference"). A sentence longer
+than the piece limit is cut at the tail by whole words; the words cut off are not scored."""
 
 from __future__ import annotations
 
