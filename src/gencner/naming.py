@@ -29,12 +29,18 @@ NOT_RESULTS_TRAINER = ("progress",)
 # are left out, so that a configuration not using them keeps the folder, the resume check and the cached
 # base it had before they existed; set to anything else they count like any other key.
 ADDED_KEYS = (
+    "dataset.dev_holdout",
+    "dataset.test_sample",
     "dataset.synthetic.ambiguous_fraction",
     "dataset.synthetic.pretrain_sentences",
     "method.below_threshold",
     "method.family",
     "method.kd_eos",
+    "model.backbone",
+    "model.decoder_init",
+    "model.pretrained_encoder",
     "model.span",
+    "setting.upper_bound",
     "trainer.extra",
 )
 
@@ -96,6 +102,8 @@ CORPUS_KEYS = (
     "schema",
     "use_task_files",
     "synthetic",
+    "dev_holdout",
+    "test_sample",
 )
 
 
@@ -166,7 +174,9 @@ def pretrained_dir(cfg: Config) -> Path:
     (architecture, tokenizer, denoising epochs and lr) and the seed, so one serves every setting, task
     order, method and upper bound on that corpus."""
     data = result_config(to_container(cfg))
-    relevant = {"corpus": {k: data["dataset"][k] for k in CORPUS_KEYS}, "model": data["model"], "seed": data["seed"]}
+    # a key of ADDED_KEYS at its default is absent, and stays out of the digest
+    corpus = {k: data["dataset"][k] for k in CORPUS_KEYS if k in data["dataset"]}
+    relevant = {"corpus": corpus, "model": data["model"], "seed": data["seed"]}
     if "family" in data["method"]:  # absent: the pointer BART (ADDED_KEYS), whose keys predate families
         relevant["family"] = data["method"]["family"]
     name = folder_name(cfg.dataset.name, cfg.model.name, f"s{cfg.seed}", digest(relevant, length=10))

@@ -96,5 +96,5 @@ def _collate(model, sentences):
 
 @pytest.fixture(scope="session")
 def collate():
-    """collate(model, sentences): the batch PointerBart takes for lists of words, padded to the longest."""
+    """collate(model, sentences): the batch PointerNetwork takes for lists of words, padded to the longest."""
     return _collate

@@ -1,6 +1,6 @@
 """Greedy decoding from tiny pointer BARTs with random weights: constrained outputs always parse, malformed
 unconstrained outputs are counted, reported probabilities are those of a teacher-forced pass, and the
-length limit of protocol §4 holds and is counted."""
+length limit of docs/methods.md, "Constrained decoding", holds and is counted."""
 
 from __future__ import annotations
 

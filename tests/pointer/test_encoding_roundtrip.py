@@ -1,5 +1,5 @@
-"""Words → BPE source → pointer targets → parsed triplets gives back the same spans (protocol §4), for a
-byte-level BPE trained offline and for a BART tokenizer loaded from a folder."""
+"""Words → BPE source → pointer targets → parsed triplets gives back the same spans (docs/methods.md,
+"The pointer model"), for a byte-level BPE trained offline and for a BART tokenizer loaded from a folder."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import torch
 from gencner.data.schema import Span
 from gencner.families.pointer.encoding import Parsed, Triplet
 from gencner.families.pointer.inference import DecodeReport, finish_parse
-from gencner.families.pointer.pointer import NEG, PointerBart
+from gencner.families.pointer.pointer import NEG, PointerNetwork
 
 
 def triplet(start, end, kind, conf):
@@ -39,7 +39,7 @@ def test_scores_stay_float32_under_bf16_autocast(tmp_path):
         encoder_ffn_dim=32,
         decoder_ffn_dim=32,
     )
-    net = PointerBart(BartModel(config), [40, 41], 30, 2, dropout=0.1)
+    net = PointerNetwork(BartModel(config), [40, 41], 30, 2, dropout=0.1)
     src = torch.tensor([[0, 5, 6, 7, 2]])
     words = torch.tensor([[False, True, True, True, False]])
     with torch.autocast("cpu", dtype=torch.bfloat16):

@@ -68,7 +68,7 @@ def test_adding_types_keeps_old_type_tokens_output_indices_and_positions(make_mo
     # the embedding matrix grew to hold the new tokens, shared by encoder and decoder
     weight = model.net.embed_tokens.weight
     assert weight.size(0) >= max(ids) + 1
-    assert model.net.bart.encoder.embed_tokens.weight is weight and model.net.bart.decoder.embed_tokens.weight is weight
+    assert model.net.backbone.encoder.embed_tokens.weight is weight and model.net.backbone.decoder.embed_tokens.weight is weight
     logits = model.net(batch["src_ids"], batch["src_mask"], batch["word_mask"], batch["src_ids"][:, :2])
     assert logits.size(-1) == length + 1 + len(OLD) + len(NEW)
 

@@ -108,7 +108,7 @@ def test_cache_key_is_shared_by_methods_settings_orders_and_hardware(override):
 
 def _where_bart_runs(model) -> list[torch.device]:
     seen: list[torch.device] = []
-    model.net.bart.register_forward_pre_hook(
+    model.net.backbone.register_forward_pre_hook(
         lambda module, args, kwargs: seen.append(kwargs["input_ids"].device) or seen.append(next(module.parameters()).device),
         with_kwargs=True,
     )

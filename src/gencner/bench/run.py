@@ -77,7 +77,7 @@ def figures(row: Row, measured: dict) -> dict:
 
 
 def description(cfg: Config, model: NerModel, train: Sequence, examples: Sequence) -> dict[str, Any]:
-    c = model.net.bart.config
+    c = model.net.backbone.config
     sources = [len(s.ids) for s in model.source_encoder().encode_many(train)]
     return {
         "model": {
@@ -144,7 +144,7 @@ def _run_bench(
     pool = sentences(n + DEV, words, pieces_per_word(model.tokenizer, words), seed=cfg.seed)
     train, dev = pool[:n], [s.restrict(NEW) for s in pool[n:]]  # dev gold: the step's types, as a stream's
     examples = step_examples(train)
-    sizes = Sizes.of(model.net.bart)
+    sizes = Sizes.of(model.net.backbone)
     device = torch.cuda.get_device_name() if gpu else "cpu"
     results: dict[str, Any] = {"device": device, **description(cfg, model, train, examples), "train": [], "decode": []}
     for row, row_cfg in plan["train"]:

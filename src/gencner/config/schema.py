@@ -15,10 +15,13 @@ Tagging = Literal["bio", "bioes", "io"]
 HubSchema = Literal["few-nerd", "ontonotes"]
 TrainAllocation = Literal["split", "filter", "all"]
 TestSet = Literal["all", "filter"]
+UpperBoundSteps = Literal["every-step", "last-step"]
 KdPositions = Literal["pseudo", "all"]
 TargetOrder = Literal["pseudo-first", "sorted"]
 BelowThreshold = Literal["drop", "distill", "keep", "teacher-pass"]
 Selection = Literal["best", "last"]
+Backbone = Literal["bart", "t5", "bert2bert"]
+DecoderInit = Literal["encoder", "random"]
 # fp16 is left out: its range cannot hold the masking score, and bf16 is what modern GPUs offer.
 # Lightning's alias "32" is left out too: a bare 32 on the command line is a number, not this string.
 Precision = Literal["32-true", "bf16-mixed", "bf16-true"]
@@ -70,7 +73,8 @@ class DatasetConfig:
     type_names: natural-language name of each type (its type token is initialised from these words).
     type_map: renames applied while reading (a re-upload's label names → this definition's).
     flat: gold and predictions never overlap (OntoNotes, Few-NERD); overlapping gold is repaired.
-    split_seed: the seed of SpanKL's Split allocation when no *_task.jsonl files are given.
+    split_seed: the seed of SpanKL's Split allocation when no *_task.jsonl files are given, and of the
+      dev hold-out and test sample below.
     """
 
     name: str = "synthetic"
@@ -94,17 +98,26 @@ class DatasetConfig:
     type_map: dict[str, str] = field(default_factory=dict)
     flat: bool = True
     split_seed: int = 1
+    dev_holdout: int = 0
+    """N > 0: no dev file is read; N sentences of the training file, drawn with split_seed, are the dev
+    split and the rest the training pool (a corpus that has one labelled pool, e.g. OntoNotes' dev file)."""
+    test_sample: int = 0
+    """N > 0: a fixed sample of N test sentences, drawn with split_seed, in file order (scoring the whole
+    test set after every step of a CPU run costs more than its training)."""
     synthetic: SyntheticConfig = field(default_factory=SyntheticConfig)
 
 
 @dataclass
 class SettingConfig:
-    """How tasks are drawn from the corpus (protocol §2).
+    """How tasks are drawn from the corpus (docs/protocol.md, "Settings").
 
     train: split (SpanKL's disjoint chunks) | filter (sentences holding a task's types) | all.
     test: the test sets scored after every step, the first is the headline.
     cumulative: non-CL upper bound: step k trains on tasks 1..k with gold of all seen types.
     single_step: offline upper bound: one step, all types, all training data.
+    upper_bound: the non-CL upper bound a CL run is compared with: every-step (one cumulative training
+      per step, the gap at every step) | last-step (one training on every task's data at once, as the
+      last cumulative step trains: the final gap only, at a fraction of the cost).
     """
 
     name: str = "split-all"
@@ -112,17 +125,17 @@ class SettingConfig:
     test: list[TestSet] = field(default_factory=lambda: ["all"])
     cumulative: bool = False
     single_step: bool = False
+    upper_bound: UpperBoundSteps = "every-step"
 
 
 @dataclass
 class SpanConfig:
-    """What only a span scorer (method.family=spankl, spankl.md §2, §4, §5) has: the size h of each type's
-    start and end vectors, the widest span scored (in words; SpanKL has no limit: memory grows as
-    n·max_span_width per sentence of n words instead of n²; spans wider than it are counted), the
-    dropout on word vectors, the heads' learning rate (the encoder's is trainer.lr), the warm-up steps
-    of its cosine schedule (SpanKL: 200, set by model=bert-large-cased; null = trainer.warmup_ratio of
-    the step's updates, for the short CPU steps), and the probability at which a (span, type) is
-    predicted."""
+    """What only a span scorer (method.family=spankl; docs/methods.md, "SpanKL") has: the size h of each
+    type's start and end vectors, the widest span scored (in words; SpanKL has no limit: memory grows as
+    n·max_span_width per sentence of n words instead of n²; spans wider than it are counted), the dropout on
+    word vectors, the heads' learning rate (the encoder's is trainer.lr), the warm-up steps of its cosine
+    schedule (SpanKL: 200, set by model=bert-large-cased; null = trainer.warmup_ratio of the step's updates,
+    for the short CPU steps), and the probability at which a (span, type) is predicted."""
 
     head_size: int = 50
     max_span_width: int = 64
@@ -144,6 +157,15 @@ class ModelConfig:
 
     name: str = "tiny"
     pretrained: str | None = None
+    pretrained_encoder: str | None = None
+    """A BERT-like encoder-only checkpoint (hub name or folder). The span scorer takes it as its encoder
+    (when `pretrained` is unset); the pointer family warm-starts from it: its encoder is this checkpoint,
+    its decoder a transformer decoder of the same width with `decoder_layers` layers (decoder_init)."""
+    decoder_init: DecoderInit = "encoder"
+    """The warm start's decoder: encoder = its self-attention and feed-forward layers copied from the
+    encoder's first `decoder_layers` layers, its cross-attention new (BERT2BERT) | random."""
+    backbone: Backbone = "bart"
+    """The pointer family's architecture when nothing pretrained is given: bart | t5 | bert2bert."""
     tokenizer: str | None = None
     vocab_size: int = 1200
     d_model: int = 128
@@ -165,8 +187,8 @@ class ModelConfig:
 
 @dataclass
 class MethodConfig:
-    """The continual-learning method (protocol §5). finetune: no teacher; pseudo-only / kd-only: one half
-    of GenCNER; gencner: both; spankl: a span scorer distilled on its logits.
+    """The continual-learning method (docs/methods.md, "The methods"). finetune: no teacher; pseudo-only /
+    kd-only: one half of GenCNER; gencner: both; spankl: a span scorer distilled on its logits.
 
     family: the model family the method trains (gencner.families): pointer (the generative pointer
       BART of GenCNER) | spankl (SpanKL's BERT span scorer); the model group gives its sizes or checkpoint.
@@ -200,7 +222,7 @@ class MethodConfig:
 
 @dataclass
 class TrainerConfig:
-    """Optimisation and hardware for every step (protocol §5.8: AdamW, linear warm-up/decay, best dev).
+    """Optimisation and hardware for every step (docs/methods.md, "Optimisation and model selection").
 
     devices: Lightning's `devices`: a number of devices (-1: all), a list of device indices ([0, 1]) or
       auto. Typed Any because OmegaConf's Union cannot tell a user which of the three was meant:

@@ -145,14 +145,19 @@ class UpperBoundRef:
     macro_f1: list[float]
     micro_f1: list[float] | None = None
     run: str | None = None
+    # trained once on every task (setting.upper_bound=last-step): its one point is the bound of the CL
+    # run's last step, so there is no gap per step, only the final one
+    last_step_only: bool = False
 
     def to_json(self) -> dict:
-        return {"macro_f1": self.macro_f1, "micro_f1": self.micro_f1, "run": self.run}
+        out = {"macro_f1": self.macro_f1, "micro_f1": self.micro_f1, "run": self.run}
+        return out | ({"last_step_only": True} if self.last_step_only else {})
 
     @classmethod
     def from_json(cls, data: Mapping, source: str) -> UpperBoundRef:
         fields = Fields(data, source, "upper_bound")
-        return cls(fields.list_of("macro_f1"), fields.optional("micro_f1"), fields.optional("run"))
+        last = bool(data.get("last_step_only", False))
+        return cls(fields.list_of("macro_f1"), fields.optional("micro_f1"), fields.optional("run"), last)
 
 
 HEADER_KEYS = (
@@ -218,7 +223,9 @@ class RunResult:
     @property
     def gap(self) -> list[float] | None:
         """Non-CL − this run's Macro-F1 per step (the steps both have); None without a bound."""
-        return continual.gap(self.upper_bound.macro_f1, self.macro_f1) if self.upper_bound else None
+        if not self.upper_bound:
+            return None
+        return [] if self.upper_bound.last_step_only else continual.gap(self.upper_bound.macro_f1, self.macro_f1)
 
     @property
     def final_macro_f1(self) -> float | None:
@@ -243,7 +250,7 @@ class RunResult:
 
     def as_bound(self) -> UpperBoundRef:
         """What a CL run compared with this (bound) run records of it."""
-        return UpperBoundRef(self.macro_f1, self.micro_f1, self.run_dir)
+        return UpperBoundRef(self.macro_f1, self.micro_f1, self.run_dir, bool(self.single_step))
 
     def header_json(self) -> dict:
         header = {key: getattr(self, key) for key in HEADER_KEYS}

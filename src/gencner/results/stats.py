@@ -109,6 +109,8 @@ def bound_stats(runs: Sequence[RunResult]) -> tuple[CurveStats, list[str | None]
 def method_gap(runs: Sequence[RunResult]) -> list[float]:
     """Non-CL − method per step, from the bound runs the method's own runs were compared with."""
     bound, _ = bound_stats(runs)
+    if any(r.upper_bound and r.upper_bound.last_step_only for r in runs):
+        return []  # a bound of the last step only: the final gap, no curve (UpperBoundRef.last_step_only)
     return gap_of_means(bound, macro_f1_stats(runs)) if bound.n else []
 
 

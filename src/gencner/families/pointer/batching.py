@@ -80,7 +80,7 @@ def token_flags(targets: Sequence[Span], flags: Sequence[bool], source: EncodedS
 
 
 class Collator:
-    """Pads a list of EncodedExamples into the tensors PointerBart takes."""
+    """Pads a list of EncodedExamples into the tensors PointerNetwork takes."""
 
     def __init__(self, pad_id: int, space: OutputSpace):
         self.pad_id = pad_id

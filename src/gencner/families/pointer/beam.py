@@ -12,7 +12,7 @@ import torch
 
 from gencner.families.pointer.constraints import allowed_mask
 from gencner.families.pointer.decoding import Generated, new_cache
-from gencner.families.pointer.pointer import NEG, PointerBart
+from gencner.families.pointer.pointer import NEG, PointerNetwork
 
 
 def _repeat(x: torch.Tensor, k: int) -> torch.Tensor:
@@ -21,7 +21,7 @@ def _repeat(x: torch.Tensor, k: int) -> torch.Tensor:
 
 @torch.no_grad()
 def beam_decode(
-    net: PointerBart, src_ids, src_mask, word_mask, start_id: int, limits: torch.Tensor, beam: int, constrained: bool = True
+    net: PointerNetwork, src_ids, src_mask, word_mask, start_id: int, limits: torch.Tensor, beam: int, constrained: bool = True
 ) -> Generated:
     batch, length = src_ids.shape
     device = src_ids.device

@@ -1,4 +1,4 @@
-"""The constrained decoding state machine (protocol §4; ours, BARTNER has none).
+"""The constrained decoding state machine (docs/methods.md, "Constrained decoding"; ours, BARTNER has none).
 
 Phases of a triplet, by the number of indices emitted so far modulo 3:
   phase 0: EOS or a start pointer (a word-start position)

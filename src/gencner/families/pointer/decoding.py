@@ -10,7 +10,7 @@ import torch
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
 from gencner.families.pointer.constraints import allowed_mask, sequence_masks
-from gencner.families.pointer.pointer import NEG, PointerBart
+from gencner.families.pointer.pointer import NEG, PointerNetwork
 
 
 @dataclass
@@ -21,12 +21,12 @@ class Generated:
 
 
 def max_lengths(src_mask: torch.Tensor, base: int, ratio: float) -> torch.Tensor:
-    """Protocol §4: at most base + ratio · (source length in pieces, <s> and </s> included) indices."""
+    """At most (docs/methods.md, "Constrained decoding") base + ratio · (source length in pieces, <s> and </s> included) indices."""
     return (base + ratio * src_mask.sum(dim=1).float()).floor().long()
 
 
-def new_cache(net: PointerBart) -> EncoderDecoderCache:
-    config = net.bart.config
+def new_cache(net: PointerNetwork) -> EncoderDecoderCache:
+    config = net.backbone.config
     return EncoderDecoderCache(DynamicCache(config=config), DynamicCache(config=config))
 
 
@@ -44,7 +44,7 @@ def phase_blocks(word_mask: torch.Tensor, n_types: int, constrained: bool) -> di
     return {p: ~allowed_mask(zeros + p, zeros, word_mask, n_types, constrained) for p in (0, 2)}
 
 
-def _best_next(net: PointerBart, step_input, live: dict, cache, blocked: dict, t: int, constrained: bool):
+def _best_next(net: PointerNetwork, step_input, live: dict, cache, blocked: dict, t: int, constrained: bool):
     """(probability, index) of the most probable allowed next index of every live row."""
     hidden = net.decode(step_input, live["states"], live["src_mask"], cache=cache)
     logits = net.scores(hidden, live["keys"], live["word_mask"])[:, -1]
@@ -58,7 +58,7 @@ def _best_next(net: PointerBart, step_input, live: dict, cache, blocked: dict, t
 
 @torch.no_grad()
 def greedy_decode(
-    net: PointerBart,
+    net: PointerNetwork,
     src_ids: torch.Tensor,
     src_mask: torch.Tensor,
     word_mask: torch.Tensor,
@@ -116,7 +116,7 @@ def greedy_decode(
 
 @torch.no_grad()
 def sequence_probabilities(
-    net: PointerBart,
+    net: PointerNetwork,
     src_ids: torch.Tensor,
     src_mask: torch.Tensor,
     word_mask: torch.Tensor,

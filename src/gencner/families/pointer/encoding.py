@@ -1,7 +1,9 @@
-"""Words → BPE source ids and pointer targets, and generated indices → word spans (protocol §4).
+"""Words → piece ids and pointer targets, and generated indices → word spans (docs/methods.md, "The pointer model").
 
-Source: each word is tokenised on its own as " word" (BART's add_prefix_space=True), the pieces are
-concatenated between <s> and </s>, and each word's first-BPE position is remembered.
+Source: each word is tokenised on its own as the one-word pre-split input " word" (the space makes a
+byte-level BPE read it as BART reads a word inside a sentence, whatever its add_prefix_space says;
+SentencePiece reads "▁word", WordPiece "word"), its pieces read off the fast tokenizer's word ids, concatenated between the model's start and end markers (<s> … </s> for
+BART, … </s> for T5, [CLS] … [SEP] for BERT), and each word's first-piece position is remembered.
 Target: per entity (start, end, type) with start = first BPE of the first word, end = first BPE of the
 last word, then EOS.
 
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 
 from gencner.data.encoded_words import EncodedWords
 from gencner.data.schema import Sentence, Span
+from gencner.errors import GencnerError
+from gencner.families.pointer.backbones import boundary_ids
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,14 @@ EncodedSource = EncodedWords
 
 
 class SourceEncoder:
-    """Word-by-word BPE with a cache (a corpus has far fewer distinct words than tokens)."""
+    """Word-by-word pieces with a cache (a corpus has far fewer distinct words than tokens)."""
 
     def __init__(self, tokenizer, max_tokens: int):
+        if not getattr(tokenizer, "is_fast", False):
+            raise GencnerError(f"the pointer family needs a fast tokenizer (word ids); {type(tokenizer).__name__} is not one")
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
-        self.bos = tokenizer.bos_token_id
-        self.eos = tokenizer.eos_token_id
+        self.bos, self.eos = boundary_ids(tokenizer)
         self.pad = tokenizer.pad_token_id
         self._pieces: dict[str, tuple[int, ...]] = {}
 
@@ -64,14 +69,15 @@ class SourceEncoder:
         if not new:
             return
         # split_special_tokens: a word that reads "<pad>" or "</s>" is text, not a control token
-        encoded = self.tokenizer([" " + w for w in new], add_special_tokens=False, split_special_tokens=True)["input_ids"]
-        for word, ids in zip(new, encoded):
+        encoded = self.tokenizer([[" " + w] for w in new], is_split_into_words=True, add_special_tokens=False, split_special_tokens=True)
+        for row, word in enumerate(new):
+            ids = [i for i, w in zip(encoded["input_ids"][row], encoded.word_ids(row)) if w == 0]
             # An empty encoding would make a word unaddressable: fall back to <unk>.
             self._pieces[word] = tuple(ids) or (self.tokenizer.unk_token_id,)
 
     def encode(self, tokens: Sequence[str]) -> EncodedSource:
         self._fill_cache(set(tokens))
-        ids, starts = [self.bos], []
+        ids, starts = ([self.bos] if self.bos is not None else []), []
         for word in tokens:
             pieces = self._pieces[word]
             if len(ids) + len(pieces) + 1 > self.max_tokens:

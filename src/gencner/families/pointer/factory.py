@@ -1,6 +1,7 @@
-"""Build the NER model: a BART (pretrained checkpoint, or an architecture preset with random weights),
-its tokenizer (pretrained, or a byte-level BPE trained on the corpus), the pointer head and a growing
-type inventory."""
+"""Build the NER model: an encoder-decoder backbone (backbones.py: a pretrained BART, T5 or
+EncoderDecoderModel checkpoint, a warm start from an encoder-only checkpoint, or an architecture preset
+with random weights), its tokenizer (pretrained, or a byte-level BPE trained on the corpus), the pointer
+head and a growing type inventory."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Any
 import torch
 
 from gencner.config.schema import ModelConfig
-from gencner.errors import GencnerError
+from gencner.families.pointer import backbones
 from gencner.families.pointer.encoding import OutputSpace, SourceEncoder
-from gencner.families.pointer.pointer import PointerBart
+from gencner.families.pointer.pointer import PointerNetwork
 from gencner.families.pointer.tokenizer import add_type_tokens, default_type_name, load_tokenizer, train_bpe_tokenizer
 
 
@@ -23,7 +24,7 @@ class NerModel:
     """Everything needed to tag text: network, tokenizer, the ordered type inventory and decoding settings.
     Type t of the inventory is output index n_positions + 1 + t, forever."""
 
-    net: PointerBart
+    net: PointerNetwork
     tokenizer: Any
     types: list[str]
     type_names: dict[str, str]
@@ -36,8 +37,8 @@ class NerModel:
 
     @property
     def start_id(self) -> int:
-        """Decoding starts from </s>, as Hugging Face BART does (decoder_start_token_id = 2)."""
-        return self.tokenizer.eos_token_id
+        """The decoder's first input (backbones.start_token_id: BART's </s>, T5's <pad>, BERT2BERT's [CLS])."""
+        return self.net.start_token_id
 
     @property
     def type_ids(self) -> dict[str, int]:
@@ -96,44 +97,23 @@ class NerModel:
         return teacher
 
 
-def bart_config(mcfg: ModelConfig, tokenizer):
-    from transformers import BartConfig
-
-    heads, ffn = mcfg.attention_heads, mcfg.ffn_dim
-    sizes = {"vocab_size": len(tokenizer), "d_model": mcfg.d_model, "max_position_embeddings": mcfg.max_positions}
-    stacks = {"encoder_layers": mcfg.encoder_layers, "decoder_layers": mcfg.decoder_layers}
-    widths = {"encoder_attention_heads": heads, "decoder_attention_heads": heads, "encoder_ffn_dim": ffn, "decoder_ffn_dim": ffn}
-    special = {f"{name}_token_id": getattr(tokenizer, f"{name}_token_id") for name in ("pad", "bos", "eos")}
-    # decoding starts from </s> and ends with it, as BART's does
-    eos = {"decoder_start_token_id": tokenizer.eos_token_id, "forced_eos_token_id": tokenizer.eos_token_id}
-    return BartConfig(**sizes, dropout=mcfg.dropout, **stacks, **widths, **special, **eos)
-
-
-def load_pretrained_bart(name_or_path: str, dropout: float):
-    from transformers import BartModel
-
-    try:
-        return BartModel.from_pretrained(name_or_path, dropout=dropout)
-    except (OSError, ValueError) as exc:
-        raise GencnerError(
-            f"cannot load BART '{name_or_path}': {str(exc).splitlines()[0]}. Without network, copy the model "
-            f"folder (config.json, model.safetensors, tokenizer files) here and set model.pretrained=/path/to/it."
-        ) from None
-
-
 def build_model(mcfg: ModelConfig, words: Sequence[str] = (), type_names: dict[str, str] | None = None, seed: int = 1) -> NerModel:
     """A model with no types yet. `words` (the training corpus) trains the BPE when no tokenizer is given."""
     torch.manual_seed(seed)
-    if mcfg.pretrained:
+    if mcfg.pretrained_encoder:
+        tokenizer = load_tokenizer(mcfg.tokenizer or mcfg.pretrained_encoder)
+        encoder = backbones.load_encoder(mcfg.pretrained_encoder, mcfg.dropout)
+        backbone = backbones.pair_from_encoder(encoder, mcfg.decoder_layers, mcfg.decoder_init, mcfg.dropout)
+    elif mcfg.pretrained:
         tokenizer = load_tokenizer(mcfg.tokenizer or mcfg.pretrained)
-        bart = load_pretrained_bart(mcfg.pretrained, mcfg.dropout)
+        _, backbone = backbones.load_pretrained(mcfg.pretrained, mcfg.dropout)
     else:
         tokenizer = load_tokenizer(mcfg.tokenizer) if mcfg.tokenizer else train_bpe_tokenizer(words, mcfg.vocab_size)
-        from transformers import BartModel
-
-        bart = BartModel(bart_config(mcfg, tokenizer))
-    n_positions = min(mcfg.max_source_tokens, bart.config.max_position_embeddings)
-    net = PointerBart(bart, [], n_positions, tokenizer.eos_token_id, mcfg.dropout)
+        backbone = backbones.build(mcfg, tokenizer)
+    _, end = backbones.boundary_ids(tokenizer)
+    start = backbones.start_token_id(backbone, tokenizer)
+    n_positions = backbones.max_positions(backbone, mcfg.max_source_tokens)
+    net = PointerNetwork(backbone, [], n_positions, end, mcfg.dropout, start)
     return NerModel(net, tokenizer, [], dict(type_names or {}), n_positions, decoding_settings(mcfg))
 
 

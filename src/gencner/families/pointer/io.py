@@ -1,6 +1,7 @@
 """Save and load a NerModel as a Hugging Face-style folder:
 
-  config.json, model.safetensors   the BART (BartModel.save_pretrained; loadable by transformers alone)
+  config.json, model.safetensors   the backbone (a BART or T5 as save_pretrained writes it, loadable by
+                                   transformers alone; a BERT2BERT pair as backbones.EncoderDecoderPair)
   pointer_head.safetensors         the pointer MLP and the type-token ids
   tokenizer.json, ...              the tokenizer with its type tokens
   gencner.json                     the type inventory, type names, source length, decoding settings
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from gencner.checkpoints import WEIGHTS, check_digest, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
+from gencner.families.pointer import backbones
 from gencner.families.pointer.factory import NerModel
-from gencner.families.pointer.pointer import PointerBart
+from gencner.families.pointer.pointer import PointerNetwork
 
 META = "gencner.json"
 HEAD = "pointer_head.safetensors"
@@ -40,16 +42,18 @@ def save_model(model: NerModel, path: str | Path) -> Path:
         "n_positions": model.net.n_positions,
         "max_source_tokens": model.max_source_tokens,
         "eos_token_id": model.net.eos_token_id,
+        "start_token_id": model.net.start_token_id,
+        "backbone": backbones.kind_of(model.net.backbone),
         "head_dropout": model.net.dropout,
         "decoding": dict(model.decoding),
     }
-    return save_checkpoint(Path(path), model.net.bart, model.tokenizer, HEAD, head, META, meta)
+    return save_checkpoint(Path(path), model.net.backbone, model.tokenizer, HEAD, head, META, meta)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
-    from transformers import AutoTokenizer, BartModel
+    from transformers import AutoTokenizer
 
     quiet_hub_bars()
 
@@ -64,15 +68,15 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     meta = _read_meta(meta_file)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
-        bart = BartModel.from_pretrained(path, use_safetensors=True)  # never a pickled pytorch_model.bin
+        # folders saved before there were other backbones hold a BART
+        backbone = backbones.load_saved(path, str(meta.get("backbone", "bart")))  # never a pickled pytorch_model.bin
         head = load_file(str(path / HEAD))
     except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
         raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
     if "type_token_ids" not in head:
         raise GencnerError(f"{path / HEAD}: no tensor 'type_token_ids' (truncated or altered file?)")
-    net = PointerBart(
-        bart, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"], float(meta.get("head_dropout", 0.1))
-    )
+    dropout, start = float(meta.get("head_dropout", 0.1)), meta.get("start_token_id")
+    net = PointerNetwork(backbone, head["type_token_ids"].tolist(), meta["n_positions"], meta["eos_token_id"], dropout, start)
     mlp = {k.removeprefix("encoder_mlp."): v for k, v in head.items() if k.startswith("encoder_mlp.")}
     try:
         net.encoder_mlp.load_state_dict(mlp)

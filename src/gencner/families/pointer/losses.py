@@ -1,4 +1,4 @@
-"""Losses of a training step (protocol §5.7). Pure functions on logits in the batch layout."""
+"""Losses of a training step (docs/methods.md, "Distillation"). Pure functions on logits in the batch layout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The pointer BART of protocol §4 (BARTNER's formulation).
+"""The pointer network (BARTNER's formulation; docs/methods.md, "The pointer model") over any backbone
+of backbones.py.
 
 At every decoder step the output space is {source positions} ∪ {EOS} ∪ {types}:
   position scores = h · (MLP(encoder output) + source token embedding) / 2   (BARTNER's avg_feature)
@@ -12,18 +13,24 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gencner.families.pointer import backbones
+
 NEG = -1e9
 
 
-class PointerBart(nn.Module):
-    def __init__(self, bart, type_token_ids: list[int], n_positions: int, eos_token_id: int, dropout: float):
+class PointerNetwork(nn.Module):
+    def __init__(
+        self, backbone, type_token_ids: list[int], n_positions: int, eos_token_id: int, dropout: float, start_token_id: int | None = None
+    ):
         super().__init__()
-        self.bart = bart  # transformers BartModel
-        d = bart.config.d_model
+        self.backbone = backbone  # backbones.py: a BartModel, a T5Model or an EncoderDecoderPair
+        d = backbones.width(backbone)
         self.encoder_mlp = nn.Sequential(nn.Linear(d, d), nn.Dropout(dropout), nn.ReLU(), nn.Linear(d, d))
         self.n_positions = n_positions
         self.dropout = dropout
         self.eos_token_id = eos_token_id
+        # the decoder's first input; BART's is its </s> (decoder_start_token_id = eos)
+        self.start_token_id = eos_token_id if start_token_id is None else start_token_id
         self.register_buffer("type_token_ids", torch.tensor(type_token_ids, dtype=torch.long), persistent=True)
 
     @property
@@ -32,17 +39,17 @@ class PointerBart(nn.Module):
 
     @property
     def embed_tokens(self) -> nn.Embedding:
-        return self.bart.get_input_embeddings()
+        return self.backbone.get_input_embeddings()
 
     def encode(self, src_ids: torch.Tensor, src_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Encoder states and the pointer keys (MLP(states) + token embeddings) / 2, both (B, L, d)."""
-        states = self.bart.encoder(input_ids=src_ids, attention_mask=src_mask).last_hidden_state
+        states = self.backbone.encoder(input_ids=src_ids, attention_mask=src_mask).last_hidden_state
         keys = (self.encoder_mlp(states) + self.embed_tokens(src_ids)) / 2
         return states, keys
 
     def decode(self, dec_ids, states, src_mask, cache=None, dec_mask=None):
         """Decoder hidden states (B, T, d); `cache` is a transformers Cache, extended in place."""
-        out = self.bart.decoder(
+        out = self.backbone.decoder(
             input_ids=dec_ids,
             attention_mask=dec_mask,
             encoder_hidden_states=states,
@@ -111,8 +118,8 @@ class PointerBart(nn.Module):
         grown[: old.size(0)] = old.detach()
         grown[old.size(0) :] = old.detach().mean(dim=0)  # overwritten by the caller's initialisation
         parameter = nn.Parameter(grown, requires_grad=old.requires_grad)
-        for module in self.bart.modules():
+        for module in self.backbone.modules():
             if isinstance(module, nn.Embedding) and module.weight is old:
                 module.weight = parameter
                 module.num_embeddings = size
-        self.bart.config.vocab_size = size
+        backbones.set_vocab_size(self.backbone, size)

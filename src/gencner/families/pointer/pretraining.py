@@ -64,15 +64,15 @@ def denoise(
             "denoising pretraining has no sentence to train on: the pretraining corpus is empty "
             "(set model.denoise_epochs=0 or give the dataset training sentences)"
         )
-    bart, tok = model.net.bart, model.tokenizer
+    backbone, tok = model.net.backbone, model.tokenizer
     home = model.net.embed_tokens.weight.device
     model.net.to(device)
     sources = [list(s.ids) for s in model.source_encoder().encode_many(sentences)]
     rng = random.Random(seed)
-    optimizer = torch.optim.AdamW(bart.parameters(), lr=lr, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(backbone.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * ((len(sources) + batch_size - 1) // batch_size)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: min(1.0, (i + 1) / max(steps // 10, 1)) * max(0.0, 1 - i / steps))
-    bart.train()
+    backbone.train()
     log, started = [], time.perf_counter()
     with progress_bar("denoising pretraining", steps, unit="batches") as advance:
         for epoch in range(epochs):
@@ -84,11 +84,11 @@ def denoise(
                 inputs = _pad([infill(ids, tok.mask_token_id, rng) for ids in batch], tok.pad_token_id).to(device)
                 labels = _pad(batch, -100).to(device)
                 dec = torch.cat([torch.full((len(batch), 1), model.start_id, device=device), labels[:, :-1].clamp(min=0)], dim=1)
-                hidden = bart(input_ids=inputs, attention_mask=(inputs != tok.pad_token_id).long(), decoder_input_ids=dec).last_hidden_state
-                loss = F.cross_entropy((hidden @ bart.shared.weight.T).transpose(1, 2), labels, ignore_index=-100)
+                hidden = backbone(input_ids=inputs, attention_mask=(inputs != tok.pad_token_id).long(), decoder_input_ids=dec).last_hidden_state
+                loss = F.cross_entropy((hidden @ model.net.embed_tokens.weight.T).transpose(1, 2), labels, ignore_index=-100)
                 optimizer.zero_grad()
                 loss.backward()
-                torch.nn.utils.clip_grad_norm_(bart.parameters(), 1.0)
+                torch.nn.utils.clip_grad_norm_(backbone.parameters(), 1.0)
                 optimizer.step()
                 scheduler.step()
                 total += loss.item() * len(batch)
@@ -98,7 +98,7 @@ def denoise(
                 f"denoising pretraining · epoch {epoch + 1}/{epochs}: loss {log[-1]['loss']:.4f} ({log[-1]['seconds']:.0f} s)",
                 highlight=False,
             )
-    bart.eval()
+    backbone.eval()
     model.net.to(home)
     return log
 
@@ -107,7 +107,7 @@ def base_model(cfg: Config, train: Sequence[Sentence], cache_dir: Path | None) -
     """Step 1's starting point: the configured checkpoint, or a model built from the config (denoised
     and cached when model.denoise_epochs > 0)."""
     m = cfg.model
-    if m.pretrained or m.denoise_epochs <= 0 or cache_dir is None:
+    if m.pretrained or m.pretrained_encoder or m.denoise_epochs <= 0 or cache_dir is None:
         return build_model(m, [w for s in train for w in s.tokens], dict(cfg.dataset.type_names), cfg.seed)
     if (cache_dir / "gencner.json").is_file():
         model = load_model(cache_dir)

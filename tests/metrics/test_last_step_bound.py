@@ -1,0 +1,48 @@
+"""setting.upper_bound=last-step: the non-CL bound trains once, on every task's data, as the last cumulative
+step does; a CL run compared with it has a final gap and no gap per step (its one point is the bound of
+the last step, not of the first)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gencner.config import load_config
+from gencner.experiment import upper_bound_config
+from gencner.naming import upper_bound_dir
+from gencner.results import RunResult, stats, summarise
+from tests.metrics.test_run_statistics import TASKS, run
+
+
+def offline_bound(macro: float) -> RunResult:
+    """A single-step bound: one step, one row over both tasks."""
+    step = {"step": 1, "task": "+".join(TASKS), "new_types": TASKS, "seen_types": TASKS}
+    step["tests"] = {"all": {"row": [macro, macro], "micro": {"f1": macro}, "per_type": {}}}
+    header = {"run_dir": "runs/_upper/x", "method": "non-cl", "dataset": "synthetic", "setting": "split-all", "permutation": 0}
+    header |= {"seed": 1, "model": "tiny", "tasks": TASKS, "n_steps": 1, "cumulative": True, "single_step": True}
+    return summarise([step], header)
+
+
+def test_the_last_step_bound_is_the_cumulative_setting_in_one_step_in_a_folder_of_its_own():
+    every = upper_bound_config(load_config(["setting=split-all"]))
+    last = upper_bound_config(load_config(["setting=split-all", "setting.upper_bound=last-step"]))
+    assert every.setting.cumulative and not every.setting.single_step
+    assert last.setting.cumulative and last.setting.single_step and last.setting.train == "split"
+    assert upper_bound_dir(every) != upper_bound_dir(last)
+
+
+def test_a_run_compared_with_a_last_step_bound_has_its_final_gap_and_no_gap_per_step():
+    bound = offline_bound(0.9)
+    assert bound.as_bound().last_step_only
+    cl = run(1, [[0.8], [0.4, 0.6]], bound)  # Macro-F1 0.8 then 0.5
+    assert cl.gap == []
+    assert cl.final_gap == pytest.approx(0.9 - 0.5)
+    assert stats.method_gap([cl]) == []
+    again = RunResult.from_json(cl.to_json(), "results.json")  # the flag survives results.json
+    assert again.upper_bound.last_step_only and again.final_gap == pytest.approx(0.4)
+
+
+def test_a_per_step_bound_still_gives_the_gap_at_every_step():
+    bound = run(1, [[0.9], [0.9, 0.9]])
+    assert not bound.as_bound().last_step_only
+    cl = run(1, [[0.8], [0.4, 0.6]], bound)
+    assert cl.gap == pytest.approx([0.1, 0.4]) and len(TASKS) == 2
