@@ -42,4 +42,4 @@ def describe(dev_holdout: int, test_sample: int, n_test: int, seed: int) -> str:
         parts.append(f"dev: {dev_holdout:,} sentences held out of the training file")
     if test_sample and test_sample < n_test:
         parts.append(f"test: a fixed sample of {test_sample:,} of {n_test:,} sentences")
-    return f" [{'; '.join(parts)}; seed {seed}]" if parts else ""
+    return f" ({'; '.join(parts)}; seed {seed})" if parts else ""
