@@ -130,7 +130,8 @@ class SettingConfig:
 
 @dataclass
 class SpanConfig:
-    """What only a span scorer (method.family=spankl; docs/methods.md, "SpanKL") has: the size h of each
+    """The encoder families' heads (method.family=spankl; docs/methods.md, "SpanKL"; the tagger reads
+    word_dropout, head_lr and warmup_steps of it too): the size h of each
     type's start and end vectors, the widest span scored (in words; SpanKL has no limit: memory grows as
     n·max_span_width per sentence of n words instead of n²; spans wider than it are counted), the dropout on
     word vectors, the heads' learning rate (the encoder's is trainer.lr), the warm-up steps of its cosine
@@ -147,13 +148,15 @@ class SpanConfig:
 
 @dataclass
 class ModelConfig:
-    """The network of the method's family. `pretrained` names a checkpoint (hub name or folder: a BART for
-    the pointer family, a BERT-like encoder for spankl); otherwise the architecture below is built with
-    random weights (for spankl: a BERT with d_model hidden units, encoder_layers layers, attention_heads
-    heads and ffn_dim intermediate units) with a tokenizer trained on the corpus (byte-level BPE as
+    """The network of the method's family. `pretrained` names a checkpoint (hub name or folder: a BART, T5
+    or EncoderDecoderModel for the pointer family, a BERT-like encoder for spankl and tagger;
+    `pretrained_encoder` a BERT-like encoder for any family); otherwise the architecture below is built
+    with random weights (for spankl and tagger: a BERT with d_model hidden units, encoder_layers layers,
+    attention_heads heads and ffn_dim intermediate units) with a tokenizer trained on the corpus (byte-level BPE as
     BART's, WordPiece as BERT's), and `denoise_epochs` > 0 first pretrains it as its kind is
     pretrained (BART: text infilling; BERT: masked LM) on unlabeled text, once per corpus, family and
-    architecture (cached under <output_dir>/_pretrained/). The decoding keys are the pointer's."""
+    architecture (cached under <output_dir>/_pretrained/). The decoding keys are the pointer's, but for
+    `constrained`, which also picks the tagger's decoding (BIO-constrained Viterbi, or per-word argmax)."""
 
     name: str = "tiny"
     pretrained: str | None = None
@@ -191,7 +194,8 @@ class MethodConfig:
     kd-only: one half of GenCNER; gencner: both; spankl: a span scorer distilled on its logits.
 
     family: the model family the method trains (gencner.families): pointer (the generative pointer
-      BART of GenCNER) | spankl (SpanKL's BERT span scorer); the model group gives its sizes or checkpoint.
+      network of GenCNER) | spankl (SpanKL's BERT span scorer) | tagger (ExtendNER's and AddNER's BIO
+      tagger); the model group gives its sizes or checkpoint.
 
     threshold_quantile: τ_t is this quantile of the confidences of type t's pseudo triplets (0.5 = median).
     below_threshold: what a pseudo triplet below τ_t becomes: drop (out of the target: the paper read
