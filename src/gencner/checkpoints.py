@@ -1,6 +1,6 @@
 """What every family's saved model and checkpoint loading share: a file's SHA-256 (recorded when a model
-is saved, checked when it is loaded), the metadata file read as one clear error when damaged, and a
-tokenizer from a folder or the hub with an offline hint."""
+is saved, checked when it is loaded), files that cannot be read named as such, the metadata file read as
+one clear error when damaged, and a tokenizer from a folder or the hub with an offline hint."""
 
 from __future__ import annotations
 
@@ -19,6 +19,17 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def check_readable(folder: Path, names) -> None:
+    """Each file opened once before loading: safetensors reports every file it cannot open, one without
+    read permission included, as "No such file or directory", which would be taken for damage."""
+    for name in names:
+        try:
+            with open(folder / name, "rb"):
+                pass
+        except OSError as exc:
+            raise GencnerError(f"cannot read {folder / name}: {exc.strerror}") from None
 
 
 def check_digest(path: Path, expected: str | None, meta_name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import textwrap
@@ -45,9 +46,10 @@ def configuration_help(conf: str | None) -> str:
         return f"configuration: {exc}"
     lines = ["configuration groups (GROUP=CHOICE; experiment=NAME applies a preset), from " + ", ".join(map(str, layers)) + ":"]
     for group, choices in group_choices(layers).items():
+        listed = f"(cannot list {describe(choices)})" if isinstance(choices, OSError) else ", ".join(choices) or "(none)"
         lines.append(
             textwrap.fill(
-                ", ".join(choices) or "(none)",
+                listed,
                 width=110,
                 initial_indent=f"  {group:<11} ",
                 subsequent_indent=" " * 14,
@@ -92,11 +94,34 @@ def build_parser(conf: str | None = None) -> argparse.ArgumentParser:
 RESUMABLE = ("train", "experiment")
 
 
+def _stop_signal() -> int:
+    """The first stop signal received, which decides the exit code (128 + its number)."""
+    return stopping.requested() or signal.SIGINT
+
+
 def _stopped(command: str) -> int:
-    number = stopping.requested() or signal.SIGINT
+    number = _stop_signal()
     hint = "; finished steps are kept, run the same command again to resume" if command in RESUMABLE else ""
     print(f"gencner {command}: stopped by {signal.Signals(number).name}{hint}", file=sys.stderr)
     return 128 + number
+
+
+def describe(exc: OSError) -> str:
+    """An OSError as the file it names and the system's reason: `runs/x: Permission denied`."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _drop_unwritable_stdout() -> None:
+    """What stdout could not take (a full device) stays in its buffer, and the interpreter's exit-time
+    flush would fail on it again, printed as "Exception ignored" with exit code 120: flush what can be
+    flushed now, and if that fails too, point stdout at /dev/null."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -117,10 +142,21 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C and SIGTERM are recorded and honoured at safe points (gencner.stopping), so that a stop
     # can never be swallowed by whatever code the signal happened to interrupt
     previous = stopping.install()
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:  # a second signal while the first stop (or an error) was being reported
+        return 128 + _stop_signal()
+    finally:
+        stopping.restore(previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command; what the user can act on becomes one line on stderr and an exit code."""
     module = importlib.import_module(f"gencner.commands.{COMMANDS[args.command][0]}")
     extra = {k: v for k, v in vars(args).items() if k not in ("command", "overrides", "conf")}
     try:
         code = module.run(args.overrides, args.conf, **extra)
+        sys.stdout.flush()  # a full device fails here, where it is one line, rather than at exit
         # a signal after the last safe point: the work is done, but the caller asked to stop
         return _stopped(args.command) if stopping.requested() else code
     except GencnerError as exc:
@@ -130,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # output_dir a file or read-only, a full disk: what to fix is in the line
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"gencner {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"gencner {args.command}: error: {describe(exc)}", file=sys.stderr)
+        _drop_unwritable_stdout()
         return GencnerError.exit_code
     except (stopping.StopRequested, KeyboardInterrupt):
         return _stopped(args.command)
@@ -139,5 +175,3 @@ def main(argv: list[str] | None = None) -> int:
         if stopping.requested() is not None:  # Lightning turns an interrupt inside fit into exit(1)
             return _stopped(args.command)
         raise
-    finally:
-        stopping.restore(previous)

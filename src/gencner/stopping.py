@@ -53,11 +53,18 @@ def install() -> dict:
 
 
 def restore(previous: dict) -> None:
-    """Put the handlers back and forget the request (the CLI's main() may be called again in-process)."""
+    """Put the handlers back and forget the request (the CLI's main() may be called again in-process).
+    A second signal raises KeyboardInterrupt wherever it lands, here too: it only hurries the stop
+    already under way, so it must neither escape as a traceback nor leave a handler unrestored."""
     global _requested
-    for number, handler in previous.items():
-        signal.signal(number, handler)
-    _requested = None
+    while True:
+        try:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+            _requested = None
+            return
+        except KeyboardInterrupt:
+            continue  # put them all back again
 
 
 def requested() -> int | None:

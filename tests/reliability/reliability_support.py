@@ -42,6 +42,17 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> subproc
     return subprocess.run([str(GENCNER), *args], capture_output=True, text=True, env=cli_env(), cwd=cwd, timeout=timeout)
 
 
+FULL_DEVICE = Path("/dev/full")  # Linux: every write to it fails with "No space left on device"
+
+
+def run_cli_onto_full_device(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The CLI with stdout on /dev/full, buffered as it is for a user (with cli_env's PYTHONUNBUFFERED
+    every write would fail at once, hiding a failure left to the flush at interpreter exit)."""
+    env = {k: v for k, v in cli_env().items() if k != "PYTHONUNBUFFERED"}
+    with open(FULL_DEVICE, "w", encoding="utf-8") as full:
+        return subprocess.run([str(GENCNER), *args], stdout=full, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd, timeout=timeout)
+
+
 def wait_for(path: Path, process: subprocess.Popen, timeout: float, log: Path | None = None) -> None:
     """Poll for `path`; fail early (with the process's stderr) if the process ends or time runs out."""
     deadline = time.monotonic() + timeout

@@ -5,9 +5,20 @@ traceback. (tests/cli/test_config.py checks the messages of load_config itself.)
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+from pathlib import Path
 
 import pytest
-from reliability_support import TINY, assert_ends_with_error, assert_one_line_error, run_cli
+from reliability_support import (
+    FULL_DEVICE,
+    SMALL_DATA,
+    TINY,
+    assert_ends_with_error,
+    assert_one_line_error,
+    run_cli,
+    run_cli_onto_full_device,
+)
 
 from gencner.config.schema import TrainerConfig
 
@@ -94,3 +105,60 @@ def test_an_output_dir_that_is_a_file_is_one_line_and_exit_code_2(tmp_path, caps
     code = main([command, *TINY, "logger=none", "name=run", f"output_dir={taken}"])
     assert_ends_with_error(code, capsys.readouterr().err, command, [f"{taken}/", "Not a directory"])
     assert taken.read_text(encoding="utf-8") == "not a folder\n"
+
+
+@pytest.fixture
+def conf_with_unreadable_group(tmp_path, monkeypatch) -> Path:
+    """A --conf folder whose model/ cannot be read: faked (root reads every folder) by making listing it,
+    and looking at anything inside it, fail as the system does for a folder without permissions."""
+    conf = tmp_path / "conf"
+    denied = conf / "model"
+    denied.mkdir(parents=True)
+    iterdir, stat = Path.iterdir, Path.stat
+
+    def refused(path: Path) -> PermissionError:
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def listing(self):
+        if self == denied:
+            raise refused(self)
+        return iterdir(self)
+
+    def status(self, **kwargs):
+        if denied in self.parents:
+            raise refused(self)
+        return stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "iterdir", listing)
+    monkeypatch.setattr(Path, "stat", status)
+    return conf
+
+
+@pytest.mark.parametrize("args", [["--help"], ["stream", "--help"]], ids=["gencner", "stream"])
+def test_help_lists_the_groups_it_can_read_and_names_an_unreadable_one(conf_with_unreadable_group, monkeypatch, capsys, args):
+    from gencner.cli import main
+
+    monkeypatch.setenv("GENCNER_CONF", str(conf_with_unreadable_group))
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 0
+    listed = " ".join(capsys.readouterr().out.split())
+    assert f"model (cannot list {conf_with_unreadable_group / 'model'}: Permission denied)" in listed
+    assert "setting filter-all, filter-filter, non-cl, offline, split-all, split-filter" in listed
+
+
+def test_a_command_needing_an_unreadable_group_is_one_line_and_exit_code_2(conf_with_unreadable_group, capsys):
+    from gencner.cli import main
+
+    code = main(["stream", "--conf", str(conf_with_unreadable_group)])
+    captured = capsys.readouterr()
+    folder = conf_with_unreadable_group / "model"
+    assert_one_line_error(code, captured.out, captured.err, "stream", [f"{folder}/", "Permission denied"])
+
+
+@pytest.mark.skipif(not FULL_DEVICE.exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["config"], ["stream", *SMALL_DATA]], ids=["config", "stream"])
+def test_stdout_on_a_full_device_is_one_line_and_exit_code_2(tmp_path, args):
+    done = run_cli_onto_full_device(*args, cwd=tmp_path)
+    assert "Exception ignored" not in done.stderr, done.stderr
+    assert_ends_with_error(done.returncode, done.stderr, args[0], ["No space left on device"])

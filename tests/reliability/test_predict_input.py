@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reader_strategies import fuzz, words
-from reliability_support import TINY, assert_one_line_error, run_cli
+from reliability_support import FULL_DEVICE, TINY, assert_ends_with_error, assert_one_line_error, run_cli, run_cli_onto_full_device
 
 from gencner.cli import main
 from gencner.config import load_config
@@ -208,3 +208,18 @@ def test_a_model_that_knows_no_types_is_refused_instead_of_tagging_nothing(tmp_p
     folder = save_model(base, tmp_path / "base")
     code, out, err = predict(capsys, folder, text_file(tmp_path, b"John Smith visited Paris\n"))
     assert_one_line_error(code, out, err, "predict", [f"--model {folder} knows no entity types"])
+
+
+@pytest.mark.skipif(not FULL_DEVICE.exists(), reason="needs /dev/full")
+def test_predictions_onto_a_full_stdout_are_one_line_and_exit_code_2(model_dir, tmp_path):
+    source = text_file(tmp_path, b"John Smith visited Paris\n")
+    done = run_cli_onto_full_device("predict", "--model", str(model_dir), "--input", str(source))
+    assert "Exception ignored" not in done.stderr, done.stderr
+    assert_ends_with_error(done.returncode, done.stderr, "predict", ["No space left on device"])
+
+
+@pytest.mark.skipif(not FULL_DEVICE.exists(), reason="needs /dev/full")
+def test_an_output_file_on_a_full_device_is_named_in_one_line_and_exit_code_2(capsys, model_dir, tmp_path):
+    source = text_file(tmp_path, b"John Smith visited Paris\n")
+    code, _, err = predict(capsys, model_dir, source, "--output", str(FULL_DEVICE))
+    assert_ends_with_error(code, err, "predict", [f"error: {FULL_DEVICE}: No space left on device"])

@@ -4,7 +4,10 @@ head that does not fit, or pickled weights give one clear GencnerError, and noth
 from __future__ import annotations
 
 import ast
+import builtins
+import errno
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -108,6 +111,24 @@ def test_a_damaged_weights_file_gives_a_clear_error(copy, name, damage):
     path = copy / name
     path.write_bytes(damage(path.read_bytes()))
     assert "truncated or altered" in load_error(copy)
+
+
+def refuse_reading(monkeypatch, file: Path) -> None:
+    """`file` without read permission, faked (root reads every file): opening it fails as for a user."""
+    real = builtins.open
+
+    def guarded(name, *args, **kwargs):
+        if Path(name) == file:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(name))
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+
+
+@pytest.mark.parametrize("name", WEIGHT_FILES)
+def test_an_unreadable_weights_file_is_named_as_unreadable_not_as_damaged(copy, monkeypatch, name):
+    refuse_reading(monkeypatch, copy / name)
+    assert load_error(copy) == f"cannot read {copy / name}: Permission denied"
 
 
 @pytest.mark.parametrize("name", WEIGHT_FILES)

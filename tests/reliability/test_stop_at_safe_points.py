@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 from reliability_support import TRAIN, leftovers, scored_counts
 
-from gencner import evaluate, runner
+from gencner import evaluate, runner, stopping
 from gencner.cl import callbacks
 from gencner.cli import main
+from gencner.commands import config as config_command
 from gencner.runlock import LOCK_NAME
 
 STOPPED = "gencner train: stopped by SIGINT; finished steps are kept, run the same command again to resume"
@@ -205,4 +206,65 @@ def test_a_second_signal_does_not_wait_for_a_safe_point(number):
             stopping.stop_if_requested()
     finally:
         stopping.restore(previous)
+    assert stopping.requested() is None
+
+
+def deliver(number: int) -> None:
+    """What the interpreter does when a signal arrives: call the handler installed for it."""
+    signal.getsignal(number)(number, None)
+
+
+def stopped_at_once(monkeypatch) -> None:
+    """`gencner config` is stopped by a first Ctrl-C at its first safe point."""
+
+    def run(*args, **kwargs):
+        deliver(signal.SIGINT)
+        stopping.stop_if_requested()
+
+    monkeypatch.setattr(config_command, "run", run)
+
+
+def config_twice_interrupted() -> int:
+    """main(["config"]), a KeyboardInterrupt escaping it failing the test rather than ending pytest."""
+    try:
+        return main(["config"])
+    except KeyboardInterrupt:
+        pytest.fail("a KeyboardInterrupt escaped main(): printed as a traceback")
+
+
+class InterruptedWhileWritten(io.StringIO):
+    """stderr on which a second Ctrl-C arrives while the stop is being reported."""
+
+    def write(self, text: str) -> int:
+        deliver(signal.SIGINT)
+        return super().write(text)
+
+
+def test_a_second_ctrl_c_while_the_stop_is_reported_exits_130_without_a_traceback(monkeypatch):
+    stopped_at_once(monkeypatch)
+    before = signal.getsignal(signal.SIGINT)
+    with redirect_stderr(InterruptedWhileWritten()):
+        code = config_twice_interrupted()
+    assert code == 130
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_second_ctrl_c_inside_the_restoring_of_handlers_exits_130_with_them_restored(monkeypatch):
+    stopped_at_once(monkeypatch)
+    before = {number: signal.getsignal(number) for number in stopping.STOP_SIGNALS}
+    real = signal.signal
+    arrivals = []
+
+    def interrupted_once(number, handler):
+        if stopping.requested() is not None and not arrivals:  # the first call of `restore`
+            arrivals.append(number)
+            deliver(signal.SIGINT)
+        return real(number, handler)
+
+    monkeypatch.setattr(signal, "signal", interrupted_once)
+    with redirect_stderr(io.StringIO()) as stderr:
+        code = config_twice_interrupted()
+    assert code == 130 and arrivals, stderr.getvalue()
+    assert stderr.getvalue().splitlines() == ["gencner config: stopped by SIGINT"]
+    assert {number: signal.getsignal(number) for number in stopping.STOP_SIGNALS} == before
     assert stopping.requested() is None

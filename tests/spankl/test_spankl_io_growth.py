@@ -3,7 +3,11 @@ growing for a new task leaves the old heads' outputs unchanged; a saved model se
 
 from __future__ import annotations
 
+import builtins
+import errno
 import json
+import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -34,6 +38,22 @@ def test_an_altered_weight_file_is_named(make_model, tmp_path):
     (folder / "spankl.json").write_text(json.dumps({"tasks": []}))
     with pytest.raises(GencnerError, match="`config` must be"):
         load_model(folder)
+
+
+@pytest.mark.parametrize("name", ["model.safetensors", "heads.safetensors"])
+def test_an_unreadable_weights_file_is_named_as_unreadable_not_as_damaged(make_model, tmp_path, monkeypatch, name):
+    folder = save_model(make_model(("PER",)), tmp_path / "model")
+    real = builtins.open
+
+    def guarded(file, *args, **kwargs):  # no read permission, faked: root reads every file
+        if Path(file) == folder / name:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    with pytest.raises(GencnerError) as caught:
+        load_model(folder)
+    assert str(caught.value) == f"cannot read {folder / name}: Permission denied"
 
 
 def test_growth_keeps_the_old_heads_outputs_unchanged(make_model):

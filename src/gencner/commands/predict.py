@@ -70,8 +70,11 @@ def write_output(output: str, text: str) -> None:
     if output == "-":
         sys.stdout.write(text)
     elif Path(output).exists() and not Path(output).is_file():  # /dev/null, a pipe: nothing to replace
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:  # a write refused (a full device) names no file: the error line must
+            raise OSError(exc.errno, exc.strerror, output) from None
     else:
         write_text(output, text)
 

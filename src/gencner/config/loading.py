@@ -34,9 +34,16 @@ EXPERIMENT = "experiment"
 ADDED_GROUPS = {"launcher": "sequential"}
 
 
-def group_choices(layers) -> dict[str, list[str]]:
-    """Every group's choices in these layers, experiments last (what `--help` lists)."""
-    return {group: available(layers, group) for group in (*GROUPS, EXPERIMENT)}
+def group_choices(layers) -> dict[str, list[str] | OSError]:
+    """Every group's choices in these layers, experiments last (what `--help` lists). A group folder that
+    cannot be listed (no read permission) maps to the error, so that --help still lists the others."""
+    listed: dict[str, list[str] | OSError] = {}
+    for group in (*GROUPS, EXPERIMENT):
+        try:
+            listed[group] = available(layers, group)
+        except OSError as exc:
+            listed[group] = exc
+    return listed
 
 
 def _group_file(layers, group: str, choice: str):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gencner.checkpoints import WEIGHTS, check_digest, quiet_hub_bars, read_meta_object, save_checkpoint
+from gencner.checkpoints import WEIGHTS, check_digest, check_readable, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.spankl.config import SpanKLModelConfig
 from gencner.families.spankl.model import SpanKLModel
@@ -45,9 +45,11 @@ def read_saved(path: Path, meta_name: str, kind: str) -> tuple[dict, object, obj
     from transformers import AutoTokenizer, BertModel
 
     quiet_hub_bars()
-    missing = [name for name in (meta_name, "config.json", WEIGHTS, HEADS) if not (path / name).is_file()]
+    files = (meta_name, "config.json", WEIGHTS, HEADS)
+    missing = [name for name in files if not (path / name).is_file()]
     if missing:
         raise GencnerError(f"{path} is not a complete saved {kind} model (missing {', '.join(missing)})")
+    check_readable(path, files)
     meta = _read_meta(path / meta_name)
     _check_digests(path, meta, meta_name)
     try:
