@@ -5,12 +5,12 @@ the last step, not of the first)."""
 from __future__ import annotations
 
 import pytest
+from tests.metrics.test_run_statistics import TASKS, run
 
 from gencner.config import load_config
 from gencner.experiment import upper_bound_config
 from gencner.naming import upper_bound_dir
 from gencner.results import RunResult, stats, summarise
-from tests.metrics.test_run_statistics import TASKS, run
 
 
 def offline_bound(macro: float) -> RunResult:

@@ -11,6 +11,7 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
+from tests.pointer.conftest import TYPE_NAMES, WORDS, tiny_config
 
 from gencner.cli import main
 from gencner.data.schema import Sentence, Span
@@ -21,7 +22,6 @@ from gencner.families.pointer.batching import Collator, encode_examples
 from gencner.families.pointer.factory import build_model
 from gencner.families.pointer.inference import predict_sentences
 from gencner.families.pointer.io import load_model, save_model
-from tests.pointer.conftest import TYPE_NAMES, WORDS, tiny_config
 
 GOLD = [
     Sentence(("John", "Smith", "visited", "Zürich", "on", "Monday", "."), (Span(0, 2, "PER"), Span(3, 4, "LOC"))),
@@ -69,7 +69,12 @@ def bert_checkpoint(wordpiece_dir, tmp_path_factory):
     tokenizer = AutoTokenizer.from_pretrained(wordpiece_dir)
     torch.manual_seed(0)
     config = BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, max_position_embeddings=64
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
     )
     folder = tmp_path_factory.mktemp("tiny-bert")
     BertModel(config).save_pretrained(folder)
@@ -209,7 +214,9 @@ def test_a_random_decoder_init_leaves_the_decoder_layers_new(folders):
 
     checkpoint = BertModel.from_pretrained(folders["bert"]).state_dict()
     decoder = make("warm-start", folders, "model.decoder_init=random").net.backbone.decoder.state_dict()
-    assert not torch.equal(decoder["encoder.layer.0.attention.self.query.weight"], checkpoint["encoder.layer.0.attention.self.query.weight"])
+    assert not torch.equal(
+        decoder["encoder.layer.0.attention.self.query.weight"], checkpoint["encoder.layer.0.attention.self.query.weight"]
+    )
 
 
 def test_a_decoder_deeper_than_the_encoder_it_copies_is_refused(folders):

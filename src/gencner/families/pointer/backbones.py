@@ -238,7 +238,6 @@ def set_vocab_size(backbone: nn.Module, size: int) -> None:
             config.vocab_size = size
 
 
-
 def kind_of(backbone: nn.Module) -> str:
     """bart, t5 or bert2bert: how a saved model's backbone is loaded again."""
     return "bert2bert" if isinstance(backbone, EncoderDecoderPair) else PRETRAINED_KINDS[backbone.config.model_type]

@@ -2,10 +2,11 @@
 
 Source: each word is tokenised on its own as the one-word pre-split input " word" (the space makes a
 byte-level BPE read it as BART reads a word inside a sentence, whatever its add_prefix_space says;
-SentencePiece reads "▁word", WordPiece "word"), its pieces read off the fast tokenizer's word ids, concatenated between the model's start and end markers (<s> … </s> for
-BART, … </s> for T5, [CLS] … [SEP] for BERT), and each word's first-piece position is remembered.
-Target: per entity (start, end, type) with start = first BPE of the first word, end = first BPE of the
-last word, then EOS.
+SentencePiece reads "▁word", WordPiece "word"), its pieces read off the fast tokenizer's word ids,
+concatenated between the model's start and end markers (<s> … </s> for BART, … </s> for T5,
+[CLS] … [SEP] for BERT), and each word's first-piece position is remembered.
+Target: per entity (start, end, type) with start = first piece of the first word, end = first piece of
+the last word, then EOS.
 
 Output space (n-shift): canonical indices 0..n-1 point at source positions, n is EOS, n+1+t is entity type
 t (in the order types were learned). n is fixed per model, so adding types never moves an index: a teacher's

@@ -84,7 +84,9 @@ def denoise(
                 inputs = _pad([infill(ids, tok.mask_token_id, rng) for ids in batch], tok.pad_token_id).to(device)
                 labels = _pad(batch, -100).to(device)
                 dec = torch.cat([torch.full((len(batch), 1), model.start_id, device=device), labels[:, :-1].clamp(min=0)], dim=1)
-                hidden = backbone(input_ids=inputs, attention_mask=(inputs != tok.pad_token_id).long(), decoder_input_ids=dec).last_hidden_state
+                hidden = backbone(
+                    input_ids=inputs, attention_mask=(inputs != tok.pad_token_id).long(), decoder_input_ids=dec
+                ).last_hidden_state
                 loss = F.cross_entropy((hidden @ model.net.embed_tokens.weight.T).transpose(1, 2), labels, ignore_index=-100)
                 optimizer.zero_grad()
                 loss.backward()
