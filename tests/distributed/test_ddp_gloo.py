@@ -14,9 +14,9 @@ from gencner.config import load_config
 from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
 from gencner.families.pointer.datamodule import StepDataModule
-from gencner.families.pointer.factory import build_model
 from gencner.families.pointer.inference import predict_sentences
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.module import StepModule
 from gencner.metrics.scoring import score
 

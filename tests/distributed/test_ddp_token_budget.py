@@ -12,7 +12,7 @@ from gencner.config import load_config
 from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
 from gencner.families.pointer.datamodule import StepDataModule
-from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.module import StepModule
 from gencner.trainer import make_trainer
 

@@ -76,7 +76,7 @@ def bart_tokenizer_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def make_model():
     """A tiny NerModel with random weights (seeded), in eval mode, with `types` added."""
-    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.model import build_model
 
     def make(seed: int = 1, types=("ORG", "PER", "LOC"), *overrides: str):
         model = build_model(tiny_config(*overrides).model, WORDS, TYPE_NAMES, seed=seed)

@@ -19,9 +19,9 @@ from gencner.data.targets import Example
 from gencner.errors import GencnerError
 from gencner.families.pointer import backbones
 from gencner.families.pointer.batching import Collator, encode_examples
-from gencner.families.pointer.factory import build_model
 from gencner.families.pointer.inference import predict_sentences
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import build_model
 
 GOLD = [
     Sentence(("John", "Smith", "visited", "Zürich", "on", "Monday", "."), (Span(0, 2, "PER"), Span(3, 4, "LOC"))),

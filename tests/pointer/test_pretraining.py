@@ -14,7 +14,7 @@ from gencner.data.pretraining_text import pretraining_text
 from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
 from gencner.families.pointer import pretraining
-from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.pretraining import LOG_FILE, base_model, denoise
 from gencner.naming import pretrained_dir
 

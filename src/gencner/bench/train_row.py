@@ -22,8 +22,8 @@ from gencner.data.schema import Sentence
 from gencner.data.streams import TaskStep
 from gencner.data.targets import Example
 from gencner.errors import GencnerError
-from gencner.families.pointer.factory import NerModel
 from gencner.families.pointer.family import FAMILY
+from gencner.families.pointer.model import NerModel
 from gencner.runner import Runner
 from gencner.trainer import run_device
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import torch
 
@@ -14,10 +15,31 @@ from gencner.distributed import active, gather_by_position, rank, shard, world_s
 from gencner.families.pointer.batching import Collator, EncodedExample, Example, encode_examples, to_device
 from gencner.families.pointer.beam import beam_decode
 from gencner.families.pointer.decoding import greedy_decode, max_lengths
-from gencner.families.pointer.encoding import Parsed, Triplet, parse_indices
-from gencner.families.pointer.factory import NerModel
+from gencner.families.pointer.encoding import OutputSpace, Parsed, SourceEncoder, Triplet, parse_indices
+from gencner.families.pointer.network import PointerNetwork
 from gencner.metrics.overlap import resolve_overlaps
 from gencner.stopping import stop_if_requested
+
+
+class DecodingModel(Protocol):
+    """What decoding reads of a model (model.NerModel is one, and calls predict_sentences for its own
+    predict): declared here, so that decoding does not import the module that delegates to it."""
+
+    net: PointerNetwork
+    tokenizer: Any
+    types: list[str]
+    decoding: dict
+
+    @property
+    def space(self) -> OutputSpace: ...
+
+    @property
+    def start_id(self) -> int: ...
+
+    @property
+    def type_ids(self) -> dict[str, int]: ...
+
+    def source_encoder(self) -> SourceEncoder: ...
 
 
 @dataclass
@@ -72,7 +94,7 @@ def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Tripl
 
 
 @torch.no_grad()
-def decode_batch(model: NerModel, batch: dict, flat: bool, report: DecodeReport) -> list[list[Triplet]]:
+def decode_batch(model: DecodingModel, batch: dict, flat: bool, report: DecodeReport) -> list[list[Triplet]]:
     """Triplets for each sentence of a collated batch (tensors already on the model's device)."""
     net = model.net
     settings = model.decoding
@@ -105,7 +127,7 @@ def batches_by_length(encoded: Sequence[EncodedExample], batch_size: int) -> lis
 
 
 def predict_sentences(
-    model: NerModel,
+    model: DecodingModel,
     sentences: Sequence[Sentence],
     batch_size: int = 64,
     flat: bool = True,

@@ -22,8 +22,8 @@ from gencner.console import console, progress_bar
 from gencner.data.pretraining_text import pretraining_text
 from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
-from gencner.families.pointer.factory import NerModel, build_model
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import NerModel, build_model
 from gencner.trainer import run_device
 
 LOG_FILE = "pretraining.json"

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 import torch
 
+from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence, Span
-from gencner.families.spankl.batching import SpanExample
-from gencner.families.spankl.model import SpanKLModel
+from gencner.families.spankl.batching import ScoringModel, SpanExample
 from gencner.families.spankl.spans import band_width, cell_span
-from gencner.families.spankl.teacher import length_batches
 
 
 @dataclass(frozen=True, order=True)
@@ -80,7 +79,7 @@ class SpanDecodeReport:
 
 
 def decode_with_report(
-    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None
+    model: ScoringModel, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None
 ) -> tuple[list[list[ScoredSpan]], SpanDecodeReport]:
     predictions = decode(model, sentences, batch_size, flat, on_batch)
     cut = [(s, src.kept_words) for s, src in zip(sentences, model.encode(sentences)) if src.truncated]
@@ -90,7 +89,7 @@ def decode_with_report(
 
 @torch.no_grad()
 def decode(
-    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int = 64, flat: bool = True, on_batch=None
+    model: ScoringModel, sentences: Sequence[Sentence], batch_size: int = 64, flat: bool = True, on_batch=None
 ) -> list[list[ScoredSpan]]:
     """Predictions per sentence, in input order, with confidences; flat=False keeps overlapping
     candidates (SpanKL's raw output). Words cut off by the piece limit get no prediction. The
@@ -100,7 +99,7 @@ def decode(
     sources, collate = model.encode(sentences), model.collator()
     out: list[list[ScoredSpan]] = [[] for _ in sentences]
     try:
-        for batch_indices in length_batches([s.kept_words for s in sources], batch_size):
+        for batch_indices in length_batches([s.kept_words for s in sources], batch_size, max_padding=1.0):
             probs = torch.sigmoid(model.logits(collate([SpanExample(sources[k]) for k in batch_indices])).float()).cpu()
             for row, k in enumerate(batch_indices):
                 n = sources[k].kept_words

@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gencner.cl.context import TaskContext
 from gencner.config.schema import Config, MethodConfig
 from gencner.data.schema import Sentence
 from gencner.data.streams import Task
 from gencner.data.targets import Example
 from gencner.errors import ConfigError
-from gencner.families.base import ModelFamily
+from gencner.families.base import ModelFamily, StepInputs
 from gencner.families.spankl.family import FAMILY as SPAN_FAMILY
 from gencner.families.tagger.config import ADD, EXTEND, TaggerModelConfig
 from gencner.families.tagger.io import load_model, save_model
@@ -80,7 +79,7 @@ class TaggerFamily(ModelFamily):
     def save(self, model: TaggerModel, path: Path) -> None:
         save_model(model, path)
 
-    def datamodule(self, ctx: TaskContext, examples: list[Example]) -> TagStepData:
+    def datamodule(self, ctx: StepInputs, examples: list[Example]) -> TagStepData:
         cfg, t = ctx.cfg, ctx.cfg.trainer
         teacher = ctx.teacher if cfg.method.distill else None
         train = [e.sentence for e in examples]  # gold of the label types: check() refuses pseudo-labels
@@ -88,7 +87,7 @@ class TaggerFamily(ModelFamily):
             ctx.model, train, ctx.step.label_types, ctx.step.dev, teacher, t.batch_size, t.eval_batch_size, cfg.seed * 1000 + ctx.step.step
         )
 
-    def step_module(self, ctx: TaskContext, dev_tasks: Sequence[Task]) -> TagStepModule:
+    def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> TagStepModule:
         method = ctx.cfg.method
         return TagStepModule(
             ctx.model,
