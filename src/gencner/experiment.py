@@ -18,8 +18,8 @@ from gencner.config.schema import Config, MethodConfig
 from gencner.console import console, experiment_table, matrix_table
 from gencner.errors import DataError
 from gencner.jsonfile import read_json
-from gencner.naming import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.results import aggregate
+from gencner.run_identity import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.runner import BoundSource, FinishedBound, Runner, warn
 
 __all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config", "write_summary"]
@@ -27,7 +27,7 @@ __all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment",
 
 def non_cl_method(family: str) -> MethodConfig:
     """The bound trains the run's model family on gold only: no teacher, no pseudo-labels, no
-    distillation (naming.bound_method_name)."""
+    distillation (run_identity.bound_method_name)."""
     return MethodConfig(name=bound_method_name(family, MethodConfig.family), family=family, pseudo_labels=False, distill=False)
 
 

@@ -41,7 +41,7 @@ from gencner.evaluate import evaluate_step, write_decoded_sample
 from gencner.families import family_of, save_model
 from gencner.families.base import FamilyModel
 from gencner.jsonfile import read_run_file
-from gencner.naming import pretrained_dir, result_config
+from gencner.run_identity import pretrained_dir, result_config
 from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
@@ -108,7 +108,7 @@ CONFIG_REMEDY = "delete it to resume the finished steps under this command's con
 
 def check_same_config(run_dir: Path, config: dict, started: bool) -> None:
     """A run folder belongs to one configuration: resuming with another would mix results. What counts
-    is naming.result_config, the rule the folder names and caches use. Until a step has finished
+    is run_identity.result_config, the rule the folder names and caches use. Until a step has finished
     (`started`) nothing can be mixed: the folder takes the new configuration (an attempt that stopped
     on a bad value, corrected)."""
     path = run_dir / "config.json"

@@ -9,7 +9,7 @@ from omegaconf.errors import ReadonlyConfigError
 from gencner.config import load_config, to_container
 from gencner.errors import GencnerError
 from gencner.experiment import run_config, upper_bound_config
-from gencner.naming import pretrained_dir, result_config, upper_bound_dir
+from gencner.run_identity import pretrained_dir, result_config, upper_bound_dir
 from gencner.runner import check_same_config, uses_teacher
 
 

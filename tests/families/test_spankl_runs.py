@@ -11,7 +11,7 @@ from gencner.config import load_config
 from gencner.experiment import upper_bound_config
 from gencner.families import MARKER, load_model
 from gencner.families.spankl import datamodule
-from gencner.naming import pretrained_dir, train_dir, upper_bound_dir
+from gencner.run_identity import pretrained_dir, train_dir, upper_bound_dir
 from gencner.runner import Runner
 
 SMALL = [
@@ -92,7 +92,7 @@ def test_pseudo_labels_with_a_span_scorer_are_refused_before_anything_runs(tmp_p
 def test_a_comparison_of_both_families_keeps_their_bounds_apart(tmp_path):
     from gencner.comparison import compare
     from gencner.experiment import run_experiment
-    from gencner.naming import experiment_dir
+    from gencner.run_identity import experiment_dir
 
     cfgs = [config(tmp_path, f"method={m}") for m in ("finetune", "spankl")]
     for cfg in cfgs:

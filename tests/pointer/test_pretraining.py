@@ -16,7 +16,7 @@ from gencner.errors import GencnerError
 from gencner.families.pointer import pretraining
 from gencner.families.pointer.model import build_model
 from gencner.families.pointer.pretraining import LOG_FILE, base_model, denoise
-from gencner.naming import pretrained_dir
+from gencner.run_identity import pretrained_dir
 
 TINY = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400"]
 

@@ -12,7 +12,7 @@ from typing import Literal
 from gencner.config import from_container, to_container
 from gencner.config.schema import Config
 from gencner.experiment import run_config, upper_bound_config, wants_upper_bound
-from gencner.naming import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
+from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
 
 BOUND: Literal["bound"] = "bound"
 RUN: Literal["run"] = "run"

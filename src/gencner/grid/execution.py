@@ -14,7 +14,7 @@ from gencner.console import console
 from gencner.errors import GencnerError
 from gencner.experiment import complete_results, run_one, upper_bound, upper_bound_config, wants_upper_bound
 from gencner.grid.cells import BOUND, Cell
-from gencner.naming import upper_bound_dir
+from gencner.run_identity import upper_bound_dir
 from gencner.runlock import FolderBusy, describe, lock_owner
 
 

@@ -11,7 +11,7 @@ from gencner.comparison import write_comparison
 from gencner.config.schema import Config
 from gencner.console import console
 from gencner.experiment import complete_results, run_config, write_summary
-from gencner.naming import experiment_dir, experiment_run_dir, run_label
+from gencner.run_identity import experiment_dir, experiment_run_dir, run_label
 
 
 def merge(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], seconds: float | None) -> list[dict]:

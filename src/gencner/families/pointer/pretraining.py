@@ -2,7 +2,7 @@
 what a pretrained checkpoint gives a real model, a small model gets from its own corpus. The text is
 the training sentences, or (dataset.synthetic.pretrain_sentences > 0) a larger unlabeled synthetic corpus
 that holds no labelled sentence; the tokenizer is trained on the same text. The result is cached per
-corpus, model section and seed (`naming.pretrained_dir`) and shared by every method, permutation and
+corpus, model section and seed (`run_identity.pretrained_dir`) and shared by every method, permutation and
 upper bound of an experiment, exactly as they would share facebook/bart-large; `pretraining.json` next
 to it records what it was trained on, where, and its loss per epoch."""
 

@@ -27,7 +27,7 @@ from gencner.families.tagger.config import ADD, EXTEND, TaggerModelConfig
 from gencner.families.tagger.io import load_model, save_model
 from gencner.families.tagger.model import TaggerModel, from_span_base
 from gencner.families.tagger.module import TagStepData, TagStepModule
-from gencner.naming import bound_method_name
+from gencner.run_identity import bound_method_name
 
 NAME = "tagger"
 LAYOUT_OF_METHOD = {
