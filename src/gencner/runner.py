@@ -253,7 +253,7 @@ class Runner:
 
     def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> dict:
         cfg = self.cfg
-        L.seed_everything(cfg.seed * 1000 + step.step, workers=True, verbose=False)
+        L.seed_everything(step.seed(cfg.seed), workers=True, verbose=False)
         model.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
         n_old = len(model.types)
         model.add_types(step.new_types)

@@ -38,7 +38,7 @@ class PointerFamily(ModelFamily):
             ctx.step.dev,
             t.batch_size,
             t.eval_batch_size,
-            ctx.cfg.seed * 1000 + ctx.step.step,
+            ctx.step.seed(ctx.cfg.seed),
             t.num_workers,
             t.length_bucketing,
             t.token_budget,
@@ -46,7 +46,7 @@ class PointerFamily(ModelFamily):
 
     def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> StepModule:
         cfg = ctx.cfg
-        return StepModule(ctx.model, cfg.trainer, cfg.method, dev_tasks, ctx.teacher, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/")
+        return StepModule(ctx.model, cfg.trainer, cfg.method, dev_tasks, ctx.teacher, cfg.dataset.flat, log_prefix=ctx.step.log_prefix)
 
 
 FAMILY = PointerFamily()

@@ -73,12 +73,12 @@ class SpanKLFamily(ModelFamily):
             teacher,
             t.batch_size,
             t.eval_batch_size,
-            cfg.seed * 1000 + ctx.step.step,
+            ctx.step.seed(cfg.seed),
         )
 
     def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> SpanStepModule:
         return SpanStepModule(
-            ctx.model, ctx.step.label_types, dev_tasks, ctx.cfg.dataset.flat, ctx.cfg.trainer.warmup_ratio, log_prefix=f"s{ctx.step.step}/"
+            ctx.model, ctx.step.label_types, dev_tasks, ctx.cfg.dataset.flat, ctx.cfg.trainer.warmup_ratio, log_prefix=ctx.step.log_prefix
         )
 
 

@@ -84,7 +84,7 @@ class TaggerFamily(ModelFamily):
         teacher = ctx.teacher if cfg.method.distill else None
         train = [e.sentence for e in examples]  # gold of the label types: check() refuses pseudo-labels
         return TagStepData(
-            ctx.model, train, ctx.step.label_types, ctx.step.dev, teacher, t.batch_size, t.eval_batch_size, cfg.seed * 1000 + ctx.step.step
+            ctx.model, train, ctx.step.label_types, ctx.step.dev, teacher, t.batch_size, t.eval_batch_size, ctx.step.seed(cfg.seed)
         )
 
     def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> TagStepModule:
@@ -96,7 +96,7 @@ class TaggerFamily(ModelFamily):
             ctx.cfg.trainer.warmup_ratio,
             method.kd_temperature,
             method.kd_weight,
-            log_prefix=f"s{ctx.step.step}/",
+            log_prefix=ctx.step.log_prefix,
         )
 
 
