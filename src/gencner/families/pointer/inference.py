@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import torch
 
+from gencner.data.predictions import DecodeReport
 from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence
 from gencner.distributed import active, gather_by_position, rank, shard, world_size
@@ -40,39 +39,6 @@ class DecodingModel(Protocol):
     def type_ids(self) -> dict[str, int]: ...
 
     def source_encoder(self) -> SourceEncoder: ...
-
-
-@dataclass
-class DecodeReport:
-    """What decoding produced besides triplets: nothing is dropped without being counted."""
-
-    sentences: int = 0
-    triplets: int = 0
-    malformed: Counter = field(default_factory=Counter)
-    truncated_outputs: int = 0  # no EOS within the length limit
-    overlaps_dropped: int = 0  # flat data: less confident overlapping predictions
-    truncated_sources: int = 0  # sentences longer than the model's source length
-    truncated_entities: int = 0  # their gold entities past the kept words: unpredictable, scored as misses
-
-    def add(self, other: DecodeReport) -> None:
-        self.sentences += other.sentences
-        self.triplets += other.triplets
-        self.malformed.update(other.malformed)
-        self.truncated_outputs += other.truncated_outputs
-        self.overlaps_dropped += other.overlaps_dropped
-        self.truncated_sources += other.truncated_sources
-        self.truncated_entities += other.truncated_entities
-
-    def to_dict(self) -> dict:
-        return {
-            "sentences": self.sentences,
-            "triplets": self.triplets,
-            "malformed": dict(self.malformed),
-            "truncated_outputs": self.truncated_outputs,
-            "overlaps_dropped": self.overlaps_dropped,
-            "truncated_sources": self.truncated_sources,
-            "truncated_entities": self.truncated_entities,
-        }
 
 
 def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Triplet]:
