@@ -22,7 +22,16 @@ from gencner.results import aggregate
 from gencner.run_identity import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.runner import BoundSource, FinishedBound, Runner, warn
 
-__all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config", "write_summary"]
+__all__ = [
+    "complete_results",
+    "experiment_dir",
+    "run_config",
+    "run_configs",
+    "run_experiment",
+    "summary_table",
+    "upper_bound_config",
+    "write_summary",
+]
 
 
 def non_cl_method(family: str) -> MethodConfig:
@@ -47,6 +56,12 @@ def run_config(cfg: Config, permutation: int, seed: int) -> Config:
     (one W&B group per experiment: its runs and their upper bounds)."""
     group = cfg.logger.group if cfg.logger.group is not None else experiment_dir(cfg).name
     return _frozen(cfg, {"permutation": permutation, "seed": seed, "logger": {"group": group}})
+
+
+def run_configs(cfg: Config, perms: Sequence[int], seeds: Sequence[int]) -> list[Config]:
+    """Every run of the experiment `cfg`, in the one order the sequential run, the grid's cells and the
+    merge all use: by permutation, then by seed."""
+    return [run_config(cfg, perm, seed) for perm in perms for seed in seeds]
 
 
 def upper_bound_config(cfg: Config) -> Config:
@@ -100,7 +115,7 @@ def run_one(cfg: Config, upper: bool | BoundSource | None) -> dict:
 
 def run_experiment(cfg: Config, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     started = time.perf_counter()
-    results = [run_one(run_config(cfg, perm, seed), with_upper) for perm in perms for seed in seeds]
+    results = [run_one(run, with_upper) for run in run_configs(cfg, perms, seeds)]
     return write_summary(cfg, perms, seeds, results, time.perf_counter() - started)
 
 
