@@ -6,6 +6,7 @@ import os
 
 import lightning as L
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.cl.pseudo import merged_example
 from gencner.config import load_config
@@ -18,9 +19,7 @@ from gencner.trainer import make_trainer
 
 TYPES = ["ORG", "PERSON", "GPE"]
 SMALL = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=400",
     "model.denoise_epochs=0",
     "model.encoder_layers=1",

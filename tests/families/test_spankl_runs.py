@@ -5,6 +5,7 @@ logits are computed once per step with a teacher (none for spankl-finetune), a r
 import json
 
 import pytest
+from tests.conftest import TINY_MODEL
 
 from gencner.cli import main
 from gencner.config import load_config
@@ -15,10 +16,8 @@ from gencner.run_identity import pretrained_dir, train_dir, upper_bound_dir
 from gencner.runner import Runner
 
 SMALL = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=300",
-    "model.attention_heads=2",
     "model.encoder_layers=1",
     "model.denoise_epochs=0",
     "model.span.max_span_width=4",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.schema import Sentence
@@ -25,9 +26,7 @@ WORDS = [w for s in SENTENCES for w in s.split()] * 3
 TYPE_NAMES = {"ORG": "organization", "PER": "person", "LOC": "location", "DATE": "date", "NORP": "nationality"}
 TINY = [
     "model=tiny",
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=400",
     "model.dropout=0.0",
     "model.denoise_epochs=0",

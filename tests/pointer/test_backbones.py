@@ -11,6 +11,7 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
+from tests.conftest import TINY_MODEL
 from tests.pointer.conftest import TYPE_NAMES, WORDS, tiny_config
 
 from gencner.cli import main
@@ -27,7 +28,7 @@ GOLD = [
     Sentence(("John", "Smith", "visited", "Zürich", "on", "Monday", "."), (Span(0, 2, "PER"), Span(3, 4, "LOC"))),
     Sentence(("Acme", "Corp", "hired", "Maria", "Garcia", "."), (Span(0, 2, "ORG"), Span(3, 5, "PER"))),
 ]
-SIZES = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.encoder_layers=2", "model.decoder_layers=1"]
+SIZES = [*TINY_MODEL, "model.encoder_layers=2", "model.decoder_layers=1"]
 
 
 def _save_tokenizer(tokenizer_object, folder, **special):

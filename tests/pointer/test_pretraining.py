@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.corpus import load_corpus
@@ -18,7 +19,7 @@ from gencner.families.pointer.model import build_model
 from gencner.families.pointer.pretraining import LOG_FILE, base_model, denoise
 from gencner.run_identity import pretrained_dir
 
-TINY = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400"]
+TINY = [*TINY_MODEL, "model.vocab_size=400"]
 
 # The key of the default configuration (make experiment): runs/_pretrained/<this> is the cached base the
 # benchmark reuses; and that of the first benchmark, the default before pretrain_sentences and
