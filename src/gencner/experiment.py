@@ -73,6 +73,11 @@ def upper_bound_config(cfg: Config) -> Config:
     return _frozen(cfg, {"setting": setting, "name": None, "method": method})
 
 
+def bound_dir(cfg: Config) -> Path:
+    """The folder of the non-CL bound `cfg`'s run is compared with (shared by every method)."""
+    return upper_bound_dir(upper_bound_config(cfg))
+
+
 def wants_upper_bound(cfg: Config) -> bool:
     """A cumulative or single-step run is a bound itself."""
     return not cfg.setting.cumulative and not cfg.setting.single_step
