@@ -114,8 +114,7 @@ def time_training(
     with tempfile.TemporaryDirectory(prefix="gencner-bench-") as root:
         runner = Runner(cfg, Path(root), fit_callbacks=[timer])
         ctx = TaskContext(cfg, FAMILY, bench_step(dev), None, model, teacher, Path(root))
-        ctx.set_data(list(examples), FAMILY.datamodule(ctx, list(examples)))
-        runner.fit(ctx)
+        runner.fit(ctx, FAMILY.datamodule(ctx, list(examples)))
     if "seconds" not in timer.result:
         raise GencnerError(
             f"the training row saw {timer.seen} batches, fewer than its {timer.warmup + timer.probe} "
