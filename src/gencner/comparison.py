@@ -13,9 +13,9 @@ from gencner.atomic import write_json
 from gencner.config.schema import Config
 from gencner.console import comparison_table, console
 from gencner.experiment import run_experiment, summary_table
-from gencner.naming import comparison_dir, experiment_dir
 from gencner.report import loading, series
 from gencner.results import ComparisonRow
+from gencner.run_identity import comparison_dir, experiment_dir
 
 
 def compare(folders: Sequence[Path]) -> list[ComparisonRow]:

@@ -18,16 +18,25 @@ from gencner.config.schema import Config, MethodConfig
 from gencner.console import console, experiment_table, matrix_table
 from gencner.errors import DataError
 from gencner.jsonfile import read_json
-from gencner.naming import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.results import aggregate
+from gencner.run_identity import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
 from gencner.runner import BoundSource, FinishedBound, Runner, warn
 
-__all__ = ["complete_results", "experiment_dir", "run_config", "run_experiment", "summary_table", "upper_bound_config", "write_summary"]
+__all__ = [
+    "complete_results",
+    "experiment_dir",
+    "run_config",
+    "run_configs",
+    "run_experiment",
+    "summary_table",
+    "upper_bound_config",
+    "write_summary",
+]
 
 
 def non_cl_method(family: str) -> MethodConfig:
     """The bound trains the run's model family on gold only: no teacher, no pseudo-labels, no
-    distillation (naming.bound_method_name)."""
+    distillation (run_identity.bound_method_name)."""
     return MethodConfig(name=bound_method_name(family, MethodConfig.family), family=family, pseudo_labels=False, distill=False)
 
 
@@ -49,6 +58,12 @@ def run_config(cfg: Config, permutation: int, seed: int) -> Config:
     return _frozen(cfg, {"permutation": permutation, "seed": seed, "logger": {"group": group}})
 
 
+def run_configs(cfg: Config, perms: Sequence[int], seeds: Sequence[int]) -> list[Config]:
+    """Every run of the experiment `cfg`, in the one order the sequential run, the grid's cells and the
+    merge all use: by permutation, then by seed."""
+    return [run_config(cfg, perm, seed) for perm in perms for seed in seeds]
+
+
 def upper_bound_config(cfg: Config) -> Config:
     """The non-CL upper bound of `cfg`'s run: the same data, setting, model family, model, trainer,
     order and seed, cumulative (step k trains on tasks 1..k with the gold of every seen type); with
@@ -56,6 +71,11 @@ def upper_bound_config(cfg: Config) -> Config:
     method = OmegaConf.structured(non_cl_method(cfg.method.family))
     setting = {"cumulative": True} | ({"single_step": True} if cfg.setting.upper_bound == "last-step" else {})
     return _frozen(cfg, {"setting": setting, "name": None, "method": method})
+
+
+def bound_dir(cfg: Config) -> Path:
+    """The folder of the non-CL bound `cfg`'s run is compared with (shared by every method)."""
+    return upper_bound_dir(upper_bound_config(cfg))
 
 
 def wants_upper_bound(cfg: Config) -> bool:
@@ -100,7 +120,7 @@ def run_one(cfg: Config, upper: bool | BoundSource | None) -> dict:
 
 def run_experiment(cfg: Config, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
     started = time.perf_counter()
-    results = [run_one(run_config(cfg, perm, seed), with_upper) for perm in perms for seed in seeds]
+    results = [run_one(run, with_upper) for run in run_configs(cfg, perms, seeds)]
     return write_summary(cfg, perms, seeds, results, time.perf_counter() - started)
 
 

@@ -2,7 +2,7 @@
 
 1. the student = the previous step's best weights + the new type tokens (step 1: a fresh model);
 2. the teacher = a frozen copy of that student that sees only the old types (methods that use one);
-3. task-level callbacks build the step's targets (gold, or [pseudo; gold]) and its datamodule;
+3. the method's StepData builds the step's targets (gold, or [pseudo; gold]) and its datamodule;
 4. a fresh Trainer fits a StepModule (CE + λ·KD), the best dev epoch's weights are put back;
 5. the step is tested on the setting's test set(s): one row of the result matrix;
 6. model and result are written atomically: a rerun skips finished steps (resume)."""
@@ -21,7 +21,7 @@ from rich.markup import escape
 
 from gencner.atomic import remove_stale_temporaries, write_json
 from gencner.checkpoints import file_digest
-from gencner.cl.callbacks import TaskCallback, step_data
+from gencner.cl.callbacks import StepData, step_data
 from gencner.cl.context import TaskContext
 from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
 from gencner.cl.results import finished_steps, step_dir, summarise, write_step
@@ -39,9 +39,9 @@ from gencner.distributed import launched_as_main
 from gencner.errors import ConfigError, DataError, GencnerError
 from gencner.evaluate import evaluate_step, write_decoded_sample
 from gencner.families import family_of, save_model
-from gencner.families.base import FamilyModel
+from gencner.families.base import FamilyModel, StepDataModule
 from gencner.jsonfile import read_run_file
-from gencner.naming import pretrained_dir, result_config
+from gencner.run_identity import pretrained_dir, result_config
 from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
@@ -108,7 +108,7 @@ CONFIG_REMEDY = "delete it to resume the finished steps under this command's con
 
 def check_same_config(run_dir: Path, config: dict, started: bool) -> None:
     """A run folder belongs to one configuration: resuming with another would mix results. What counts
-    is naming.result_config, the rule the folder names and caches use. Until a step has finished
+    is run_identity.result_config, the rule the folder names and caches use. Until a step has finished
     (`started`) nothing can be mixed: the folder takes the new configuration (an attempt that stopped
     on a bad value, corrected)."""
     path = run_dir / "config.json"
@@ -141,7 +141,7 @@ def check_same_data(run_dir: Path, files: list[Path], started: bool) -> None:
 
 class Runner:
     """Runs one configuration's stream into `run_dir`. `fit_callbacks` are Lightning callbacks added to
-    every step's Trainer (the benchmark's timer); the task-level callbacks follow from the method."""
+    every step's Trainer (the benchmark's timer); how a step's data is built follows from the method."""
 
     def __init__(self, cfg: Config, run_dir: Path, fit_callbacks: Sequence[L.Callback] = ()):
         self.cfg = cfg
@@ -149,7 +149,7 @@ class Runner:
         self.family = family_of(cfg.method.family)
         self.family.check(cfg)
         self.tracker: Tracker = Tracker()
-        self.task_callbacks: list[TaskCallback] = [step_data(cfg.method)]
+        self.step_data: StepData = step_data(cfg.method)
         self.fit_callbacks = list(fit_callbacks)
 
     def header(self, stream: Stream) -> dict:
@@ -253,7 +253,7 @@ class Runner:
 
     def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> dict:
         cfg = self.cfg
-        L.seed_everything(cfg.seed * 1000 + step.step, workers=True, verbose=False)
+        L.seed_everything(step.seed(cfg.seed), workers=True, verbose=False)
         model.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
         n_old = len(model.types)
         model.add_types(step.new_types)
@@ -261,26 +261,25 @@ class Runner:
         ctx = TaskContext(cfg, self.family, step, corpus, model, teacher, step_dir(self.run_dir, step.step))
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        for callback in self.task_callbacks:
-            callback.before_task(ctx)
+        data = self.step_data.build(ctx)
         timings["targets_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        best = self.fit(ctx)
+        best = self.fit(ctx, data.datamodule)
         timings["fit_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        record = evaluate_step(ctx, run_device(cfg.trainer))
+        record, predicted = evaluate_step(step, model, cfg.trainer, cfg.dataset.flat, run_device(cfg.trainer))
         timings["test_s"] = time.perf_counter() - started
-        record.update(ctx.record)
+        record.update(data.record)
         record["dev"] = {"best_epoch": best.best_epoch, "best_score": best.best_score, "history": best.history}
-        record["truncation"] = ctx.datamodule.truncation()
+        record["truncation"] = data.datamodule.truncation()
         record["timings"] = timings
         save_model(self.family, model, ctx.step_dir / "model")
-        write_decoded_sample(ctx, ctx.step_dir / "decoded_sample.txt")
+        write_decoded_sample(step, predicted, ctx.step_dir / "decoded_sample.txt")
         write_step(self.run_dir, record)
         return record
 
-    def fit(self, ctx: TaskContext) -> BestWeights:
-        """Fits the step's StepModule on the data its task callbacks built; puts the best dev epoch's
+    def fit(self, ctx: TaskContext, datamodule: StepDataModule) -> BestWeights:
+        """Fits the step's StepModule on the step's data (`datamodule`); puts the best dev epoch's
         weights back."""
         t = self.cfg.trainer
         dev_tasks = [task for task in ctx.step.tasks_so_far if set(task[1]) <= set(ctx.step.label_types)]
@@ -288,6 +287,6 @@ class Runner:
         best = BestWeights(t.select)
         callbacks = [best, FrozenTeacherCheck(), NonFiniteLossGuard(ctx.step.step), *self.fit_callbacks]
         trainer = make_trainer(t, ctx.step_dir, callbacks, self.tracker.loggers())
-        trainer.fit(module, ctx.datamodule)
+        trainer.fit(module, datamodule)
         ctx.model.to(run_device(t))
         return best

@@ -7,11 +7,10 @@ predict_sentences (the function pseudo-labelling and testing call)."""
 import json
 
 import pytest
+from tests.conftest import TINY_MODEL
 
 TINY = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=500",
     "model.encoder_layers=1",
     "model.decoder_layers=1",

@@ -1,11 +1,12 @@
 import pytest
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.synthetic import generate_synthetic
-from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.model import build_model
 
-TINY = ["model.d_model=32", "model.ffn_dim=64", "model.vocab_size=400", "model.attention_heads=2", "model.denoise_epochs=0"]
+TINY = [*TINY_MODEL, "model.vocab_size=400", "model.denoise_epochs=0"]
 
 
 @pytest.fixture(scope="session")

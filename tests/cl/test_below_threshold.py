@@ -141,12 +141,10 @@ def test_the_callback_logs_thresholds_and_counts_every_group(monkeypatch, tiny_m
     ctx = SimpleNamespace(
         teacher=teacher,
         step=SimpleNamespace(step=2, train=[s for s in sentences]),
-        record={},
         corpus=SimpleNamespace(train={sentences[0].idx: gold_org}),
         cfg=load_config(),
     )
-    examples = callbacks.PseudoLabelledData(MethodConfig(below_threshold=below)).targets(ctx)
-    record = ctx.record
+    examples, record = callbacks.PseudoLabelledData(MethodConfig(below_threshold=below)).targets(ctx)
     assert record["thresholds"] == {"ORG": pytest.approx(0.4)}  # the median of 0.9, 0.2, 0.1, 0.7, 0.4, in every mode
     counts = record["pseudo"]["counts"]["ORG"]
     assert counts["kept"] + counts["distilled"] + counts["dropped"] + counts["conflicts"] == counts["raw"] == 5

@@ -9,7 +9,7 @@ from omegaconf.errors import ReadonlyConfigError
 from gencner.config import load_config, to_container
 from gencner.errors import GencnerError
 from gencner.experiment import run_config, upper_bound_config
-from gencner.naming import pretrained_dir, result_config, upper_bound_dir
+from gencner.run_identity import corpus_keys, pretrained_dir, result_config, upper_bound_dir
 from gencner.runner import check_same_config, uses_teacher
 
 
@@ -72,3 +72,17 @@ def test_what_does_not_change_results_is_left_out_of_every_key():
     assert result_config(to_container(base)) == result_config(to_container(moved))
     assert pretrained_dir(base).name == pretrained_dir(moved).name
     assert upper_bound_dir(upper_bound_config(base)).name == upper_bound_dir(upper_bound_config(moved)).name
+
+
+def test_every_dataset_key_outside_the_task_grouping_keys_the_cached_base():
+    assert {"format", "train", "source", "synthetic", "dev_holdout", "test_sample"} <= set(corpus_keys())
+    assert not {"name", "tasks", "permutations", "type_map", "flat", "split_seed"} & set(corpus_keys())
+    base = load_config(["dataset.synthetic.train=100"])
+    assert pretrained_dir(base).name != pretrained_dir(load_config([])).name
+
+
+def test_the_split_seed_keys_the_cached_base_only_where_it_draws_a_dev_hold_out():
+    assert pretrained_dir(load_config(["dataset.split_seed=3"])).name == pretrained_dir(load_config([])).name
+    held_out = load_config(["experiment=real-ontonotes"])
+    assert pretrained_dir(held_out).name == "ontonotes-minilm-s1-7a2ecaacaa"  # as before the seed counted
+    assert pretrained_dir(load_config(["experiment=real-ontonotes", "dataset.split_seed=3"])).name != pretrained_dir(held_out).name

@@ -2,7 +2,7 @@
 
 import lightning as L
 import torch
-from conftest import TINY
+from tests.cl.conftest import TINY
 
 from gencner.cl.callbacks import PseudoLabelledData
 from gencner.cl.context import TaskContext
@@ -82,11 +82,11 @@ def test_no_future_type_in_any_target_of_a_step(tiny_model, tmp_path):
     model = tiny_model  # ORG, PERSON
     teacher = model.frozen_copy(n_types=1)
     ctx = TaskContext(cfg, FAMILY, step, corpus, model, teacher, tmp_path)
-    PseudoLabelledData(MethodConfig(threshold_quantile=0.0)).before_task(ctx)
-    assert len(ctx.examples) == len(step.train)
+    data = PseudoLabelledData(MethodConfig(threshold_quantile=0.0)).build(ctx)
+    assert len(data.examples) == len(step.train)
     future = set(corpus.types) - set(step.seen_types)
-    for example in ctx.examples:
+    for example in data.examples:
         for span, pseudo in zip(example.targets, example.pseudo):
             assert span.type not in future
             assert span.type == ("ORG" if pseudo else "PERSON")
-    assert set(ctx.record["thresholds"]) <= {"ORG"}
+    assert set(data.record["thresholds"]) <= {"ORG"}

@@ -10,6 +10,7 @@ import re
 import pytest
 import torch
 from rich.console import Console
+from tests.conftest import TINY_MODEL
 
 from gencner import comparison
 from gencner.cli import main
@@ -21,10 +22,8 @@ STREAM = [
     "dataset.synthetic.train=300",
     "dataset.synthetic.dev=40",
     "dataset.synthetic.test=40",
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=400",
-    "model.attention_heads=2",
     "model.denoise_epochs=0",
     "trainer.max_epochs=4",
     "logger=none",

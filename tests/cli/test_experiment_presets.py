@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gencner.config import load_config, to_container
-from gencner.naming import experiment_dir, upper_bound_dir
+from gencner.run_identity import experiment_dir, upper_bound_dir
 
 PRESETS = Path(__file__).resolve().parents[2] / "conf" / "experiment"
 

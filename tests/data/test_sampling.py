@@ -4,7 +4,7 @@ import random
 
 import torch
 
-from gencner.data.sampling import LengthBucketSampler, TokenBudgetSampler
+from gencner.data.sampling import LengthBucketSampler, TokenBudgetSampler, length_batches
 
 _RNG = random.Random(3)
 LENGTHS = [_RNG.randint(5, 80) for _ in range(997)]
@@ -50,3 +50,12 @@ def test_token_budget_length_is_exact_every_epoch():
         batches = list(sampler)
         assert len(batches) == len(sampler)
         assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+
+
+def test_without_a_padding_limit_decoding_batches_are_full_slices_of_the_length_order():
+    rng = random.Random(3)
+    for _ in range(200):
+        lengths = [rng.randint(0, 30) for _ in range(rng.randint(0, 40))]
+        size = rng.randint(1, 9)
+        order = sorted(range(len(lengths)), key=lambda k: lengths[k])
+        assert length_batches(lengths, size, max_padding=1.0) == [order[k : k + size] for k in range(0, len(order), size)]

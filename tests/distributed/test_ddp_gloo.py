@@ -9,19 +9,20 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
 from gencner.families.pointer.datamodule import StepDataModule
-from gencner.families.pointer.factory import build_model
 from gencner.families.pointer.inference import predict_sentences
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.module import StepModule
 from gencner.metrics.scoring import score
 
 TYPES = ["ORG", "PERSON", "GPE"]
-SMALL = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400", "model.denoise_epochs=0"]
+SMALL = [*TINY_MODEL, "model.vocab_size=400", "model.denoise_epochs=0"]
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,20 @@ import os
 
 import lightning as L
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.cl.pseudo import merged_example
 from gencner.config import load_config
 from gencner.config.schema import MethodConfig, TrainerConfig
 from gencner.data.synthetic import generate_synthetic
 from gencner.families.pointer.datamodule import StepDataModule
-from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.module import StepModule
 from gencner.trainer import make_trainer
 
 TYPES = ["ORG", "PERSON", "GPE"]
 SMALL = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=400",
     "model.denoise_epochs=0",
     "model.encoder_layers=1",

@@ -5,20 +5,19 @@ logits are computed once per step with a teacher (none for spankl-finetune), a r
 import json
 
 import pytest
+from tests.conftest import TINY_MODEL
 
 from gencner.cli import main
 from gencner.config import load_config
 from gencner.experiment import upper_bound_config
 from gencner.families import MARKER, load_model
 from gencner.families.spankl import datamodule
-from gencner.naming import pretrained_dir, train_dir, upper_bound_dir
+from gencner.run_identity import pretrained_dir, train_dir, upper_bound_dir
 from gencner.runner import Runner
 
 SMALL = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=300",
-    "model.attention_heads=2",
     "model.encoder_layers=1",
     "model.denoise_epochs=0",
     "model.span.max_span_width=4",
@@ -92,7 +91,7 @@ def test_pseudo_labels_with_a_span_scorer_are_refused_before_anything_runs(tmp_p
 def test_a_comparison_of_both_families_keeps_their_bounds_apart(tmp_path):
     from gencner.comparison import compare
     from gencner.experiment import run_experiment
-    from gencner.naming import experiment_dir
+    from gencner.run_identity import experiment_dir
 
     cfgs = [config(tmp_path, f"method={m}") for m in ("finetune", "spankl")]
     for cfg in cfgs:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import TINY_MODEL
+
 # two tasks, two task orders, a tiny model trained for two epochs: a cell takes a few seconds
 STREAM = [
     "dataset.tasks=[[ORG],[PERSON]]",
@@ -13,10 +15,8 @@ STREAM = [
     "dataset.synthetic.train=160",
     "dataset.synthetic.dev=20",
     "dataset.synthetic.test=20",
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=300",
-    "model.attention_heads=2",
     "model.encoder_layers=1",
     "model.decoder_layers=1",
     "model.denoise_epochs=0",

@@ -20,7 +20,7 @@ from gencner.grid.execution import BoundBeside, BoundPending, finished_bound
 from gencner.grid.local import ready, shares
 from gencner.grid.progress import Board
 from gencner.grid.slurm import executor
-from gencner.naming import experiment_dir, experiment_run_dir, result_config, upper_bound_dir
+from gencner.run_identity import experiment_dir, experiment_run_dir, result_config, upper_bound_dir
 from gencner.runlock import lock_owner, run_folder_lock
 
 

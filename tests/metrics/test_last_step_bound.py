@@ -9,8 +9,8 @@ from tests.metrics.test_run_statistics import TASKS, run
 
 from gencner.config import load_config
 from gencner.experiment import upper_bound_config
-from gencner.naming import upper_bound_dir
 from gencner.results import RunResult, stats, summarise
+from gencner.run_identity import upper_bound_dir
 
 
 def offline_bound(macro: float) -> RunResult:

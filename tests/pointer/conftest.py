@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.schema import Sentence
@@ -25,9 +26,7 @@ WORDS = [w for s in SENTENCES for w in s.split()] * 3
 TYPE_NAMES = {"ORG": "organization", "PER": "person", "LOC": "location", "DATE": "date", "NORP": "nationality"}
 TINY = [
     "model=tiny",
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=400",
     "model.dropout=0.0",
     "model.denoise_epochs=0",
@@ -76,7 +75,7 @@ def bart_tokenizer_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def make_model():
     """A tiny NerModel with random weights (seeded), in eval mode, with `types` added."""
-    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.model import build_model
 
     def make(seed: int = 1, types=("ORG", "PER", "LOC"), *overrides: str):
         model = build_model(tiny_config(*overrides).model, WORDS, TYPE_NAMES, seed=seed)

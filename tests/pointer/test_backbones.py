@@ -11,6 +11,7 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
+from tests.conftest import TINY_MODEL
 from tests.pointer.conftest import TYPE_NAMES, WORDS, tiny_config
 
 from gencner.cli import main
@@ -19,15 +20,15 @@ from gencner.data.targets import Example
 from gencner.errors import GencnerError
 from gencner.families.pointer import backbones
 from gencner.families.pointer.batching import Collator, encode_examples
-from gencner.families.pointer.factory import build_model
 from gencner.families.pointer.inference import predict_sentences
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import build_model
 
 GOLD = [
     Sentence(("John", "Smith", "visited", "Zürich", "on", "Monday", "."), (Span(0, 2, "PER"), Span(3, 4, "LOC"))),
     Sentence(("Acme", "Corp", "hired", "Maria", "Garcia", "."), (Span(0, 2, "ORG"), Span(3, 5, "PER"))),
 ]
-SIZES = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.encoder_layers=2", "model.decoder_layers=1"]
+SIZES = [*TINY_MODEL, "model.encoder_layers=2", "model.decoder_layers=1"]
 
 
 def _save_tokenizer(tokenizer_object, folder, **special):

@@ -15,7 +15,7 @@ from gencner.families.pointer.constraints import sequence_masks
 from gencner.families.pointer.decoding import greedy_decode, max_lengths, sequence_probabilities
 from gencner.families.pointer.encoding import parse_indices
 from gencner.families.pointer.inference import DecodeReport, decode_batch, predict_sentences
-from gencner.families.pointer.pointer import NEG
+from gencner.families.pointer.network import NEG
 
 SEEDS = [1, 2, 3, 4]
 TYPES = ("ORG", "PER", "LOC", "DATE")

@@ -5,7 +5,7 @@ import torch
 from gencner.data.schema import Span
 from gencner.families.pointer.encoding import Parsed, Triplet
 from gencner.families.pointer.inference import DecodeReport, finish_parse
-from gencner.families.pointer.pointer import NEG, PointerNetwork
+from gencner.families.pointer.network import NEG, PointerNetwork
 
 
 def triplet(start, end, kind, conf):

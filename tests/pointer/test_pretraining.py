@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.corpus import load_corpus
@@ -14,11 +15,11 @@ from gencner.data.pretraining_text import pretraining_text
 from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
 from gencner.families.pointer import pretraining
-from gencner.families.pointer.factory import build_model
+from gencner.families.pointer.model import build_model
 from gencner.families.pointer.pretraining import LOG_FILE, base_model, denoise
-from gencner.naming import pretrained_dir
+from gencner.run_identity import pretrained_dir
 
-TINY = ["model.d_model=32", "model.ffn_dim=64", "model.attention_heads=2", "model.vocab_size=400"]
+TINY = [*TINY_MODEL, "model.vocab_size=400"]
 
 # The key of the default configuration (make experiment): runs/_pretrained/<this> is the cached base the
 # benchmark reuses; and that of the first benchmark, the default before pretrain_sentences and

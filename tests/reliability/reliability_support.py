@@ -11,13 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import TINY_MODEL
 
 GENCNER = Path(sys.executable).parent / "gencner"
 
 TINY = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
-    "model.attention_heads=2",
+    *TINY_MODEL,
     "model.vocab_size=400",
     "model.denoise_epochs=0",
 ]

@@ -28,7 +28,7 @@ MAX_SOURCE_TOKENS = 16
 @pytest.fixture(scope="module")
 def short_model():
     """A tiny random model whose sources hold at most 16 BPE tokens (<s> and </s> included)."""
-    from gencner.families.pointer.factory import build_model
+    from gencner.families.pointer.model import build_model
 
     cfg = load_config([*TINY, f"model.max_source_tokens={MAX_SOURCE_TOKENS}"])
     model = build_model(cfg.model, VOCABULARY * 5, {}, seed=3)

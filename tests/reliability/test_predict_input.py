@@ -28,8 +28,8 @@ SOURCE = "input.txt"
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A tiny saved model with random weights: enough to be loaded and to decode."""
-    from gencner.families.pointer.factory import build_model
     from gencner.families.pointer.io import save_model
+    from gencner.families.pointer.model import build_model
 
     model = build_model(load_config(TINY).model, "John Smith visited Paris with Acme Corp".split() * 5, {}, seed=1)
     model.add_types(["PER", "ORG"])
@@ -201,8 +201,8 @@ def test_an_output_that_is_the_input_file_is_refused_and_the_input_kept(model_di
 
 
 def test_a_model_that_knows_no_types_is_refused_instead_of_tagging_nothing(tmp_path, capsys):
-    from gencner.families.pointer.factory import build_model
     from gencner.families.pointer.io import save_model
+    from gencner.families.pointer.model import build_model
 
     base = build_model(load_config(TINY).model, "John Smith visited Paris".split() * 5, {}, seed=1)  # as before step 1
     folder = save_model(base, tmp_path / "base")

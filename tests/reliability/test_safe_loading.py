@@ -25,8 +25,8 @@ WEIGHT_FILES = ["model.safetensors", "pointer_head.safetensors"]
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory) -> Path:
-    from gencner.families.pointer.factory import build_model
     from gencner.families.pointer.io import save_model
+    from gencner.families.pointer.model import build_model
 
     model = build_model(load_config(TINY).model, "John Smith visited Paris with Acme Corp".split() * 5, {}, seed=1)
     model.add_types(["PER", "ORG"])

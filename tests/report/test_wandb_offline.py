@@ -10,6 +10,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from tests.conftest import TINY_MODEL
 
 from gencner.cli import main
 
@@ -24,10 +25,8 @@ OVERRIDES = [
     "dataset.synthetic.train=40",
     "dataset.synthetic.dev=10",
     "dataset.synthetic.test=10",
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=400",
-    "model.attention_heads=2",
     "model.encoder_layers=1",
     "model.decoder_layers=1",
     "model.denoise_epochs=0",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 from spankl_support import SENTENCES
 
+from gencner.data.predictions import DecodeReport
 from gencner.families.spankl import ScoredSpan, decode, resolve_overlaps, span_candidates
 
 
@@ -22,6 +23,12 @@ def test_ties_keep_candidate_order_and_nested_spans_lose_to_a_more_probable_one(
     assert resolve_overlaps([second, first]) == [second]
     inner, outer = ScoredSpan(1, 2, "LOC", 0.95), ScoredSpan(0, 3, "ORG", 0.9)
     assert resolve_overlaps([outer, inner]) == [inner]
+
+
+def test_the_overlapping_candidates_dropped_are_counted():
+    report = DecodeReport()
+    kept = resolve_overlaps([ScoredSpan(0, 2, "ORG", 0.7), ScoredSpan(1, 3, "PER", 0.9), ScoredSpan(1, 3, "LOC", 0.6)], report)
+    assert kept == [ScoredSpan(1, 3, "PER", 0.9)] and report.overlaps_dropped == 2
 
 
 def test_candidates_are_cells_at_or_above_the_threshold_inside_the_sentence_in_type_then_span_order():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import torch
+from tests.conftest import TINY_MODEL
 
 from gencner.config import load_config
 from gencner.data.schema import Sentence, Span
@@ -27,10 +28,8 @@ WORDS = [w for s in SENTENCES for w in s.tokens] * 3
 
 # a tiny encoder and the synthetic corpus cut small, as overrides of the run configuration
 SMALL = [
-    "model.d_model=32",
-    "model.ffn_dim=64",
+    *TINY_MODEL,
     "model.vocab_size=300",
-    "model.attention_heads=2",
     "model.encoder_layers=1",
     "model.dropout=0.0",
     "model.denoise_epochs=0",

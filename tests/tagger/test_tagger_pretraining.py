@@ -10,7 +10,7 @@ from gencner.config import load_config
 from gencner.data.corpus import load_corpus
 from gencner.families.spankl import pretraining
 from gencner.families.tagger.family import FAMILY
-from gencner.naming import pretrained_dir
+from gencner.run_identity import pretrained_dir
 
 PRETRAINED = [*SMALL, "method=extendner", "model.denoise_epochs=2", "model.denoise_lr=3e-3", "dataset.synthetic.pretrain_sentences=80"]
 

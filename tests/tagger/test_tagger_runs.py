@@ -14,7 +14,7 @@ from gencner.errors import ConfigError
 from gencner.experiment import upper_bound_config
 from gencner.families import MARKER, load_model
 from gencner.families.tagger import teacher
-from gencner.naming import pretrained_dir, train_dir, upper_bound_dir
+from gencner.run_identity import pretrained_dir, train_dir, upper_bound_dir
 from gencner.runner import Runner
 
 TYPES = ["ORG", "PERSON", "GPE", "DATE", "CARDINAL", "NORP"]

@@ -18,8 +18,8 @@ from gencner.config.schema import TrainerConfig
 from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence
 from gencner.families.pointer import decoding
-from gencner.families.pointer.factory import NerModel
 from gencner.families.pointer.inference import predict_sentences
+from gencner.families.pointer.model import NerModel
 from gencner.trainer import inference_bf16, run_device
 
 

@@ -1,6 +1,6 @@
 """`gencner bench`: the paper's configuration (fp32, batch 8, eager, padded batches in random order)
 against gencner's path at batch 8 and in throughput mode, for a training step with distillation and for
-greedy constrained decoding (pseudo-labelling and evaluation), on a model built by the same factory as
+greedy constrained decoding (pseudo-labelling and evaluation), on a model built by the same `build_model` as
 `model=large` (BART-large's shape, random weights). Every row runs the code `gencner train` runs:
 `Runner.fit` for training (train_row.py), `predict_sentences` for decoding (decode_row.py). On a CPU it
 runs `model=small` as a smoke test: compare its ratios, not its absolute numbers."""
@@ -21,7 +21,7 @@ from gencner.bench.train_row import time_training
 from gencner.bench.workload import NEW, TYPE_NAMES, TYPES, lexicon, pieces_per_word, sentences, step_examples
 from gencner.config import load_config
 from gencner.config.schema import Config
-from gencner.families.pointer.factory import NerModel, build_model
+from gencner.families.pointer.model import NerModel, build_model
 
 # Training sentences: enough that the throughput row's epoch outlasts a 10-20 s budget on an H100
 # (2,281 sentences/s at batch 256); the CPU smoke run needs a few hundred.

@@ -22,8 +22,8 @@ from gencner.data.schema import Sentence
 from gencner.data.streams import TaskStep
 from gencner.data.targets import Example
 from gencner.errors import GencnerError
-from gencner.families.pointer.factory import NerModel
 from gencner.families.pointer.family import FAMILY
+from gencner.families.pointer.model import NerModel
 from gencner.runner import Runner
 from gencner.trainer import run_device
 
@@ -114,8 +114,7 @@ def time_training(
     with tempfile.TemporaryDirectory(prefix="gencner-bench-") as root:
         runner = Runner(cfg, Path(root), fit_callbacks=[timer])
         ctx = TaskContext(cfg, FAMILY, bench_step(dev), None, model, teacher, Path(root))
-        ctx.set_data(list(examples), FAMILY.datamodule(ctx, list(examples)))
-        runner.fit(ctx)
+        runner.fit(ctx, FAMILY.datamodule(ctx, list(examples)))
     if "seconds" not in timer.result:
         raise GencnerError(
             f"the training row saw {timer.seen} batches, fewer than its {timer.warmup + timer.probe} "

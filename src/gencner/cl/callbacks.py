@@ -1,39 +1,42 @@
-"""Task-level callbacks: the runner calls `before_task` once per step, after the step's student and
-teacher exist and before its fit. That is where the step's data is built: the targets (gold of the new
-types, or [pseudo; gold] with the teacher's type-specific confidence thresholds) and the datamodule
-that encodes them. They have no Lightning hooks and are never handed to a Trainer (fit_callbacks.py
-holds those); inside a fit nothing swaps the data.
-
-Exactly one callback builds a step's data (`StepData`): the context refuses a second one, so the result
-never depends on the order of a list."""
+"""A step's data: the runner asks the method's StepData once per step, after the step's student and
+teacher exist and before its fit, and gets back the targets (gold of the new types, or [pseudo; gold]
+with the teacher's type-specific confidence thresholds), the datamodule that encodes them and what
+building them adds to the step's result.json. Nothing here is a Lightning callback (fit_callbacks.py
+holds those); inside a fit nothing swaps the data."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from gencner.cl.context import TaskContext
 from gencner.cl.pseudo import PseudoStats, confidence_thresholds, merged_example, quality_by_group, select_pseudo
 from gencner.config.schema import MethodConfig
 from gencner.console import progress_bar
 from gencner.data.targets import Example
+from gencner.families.base import StepDataModule
 from gencner.trainer import inference_bf16
 
 
-class TaskCallback:
-    def before_task(self, ctx: TaskContext) -> None:
-        """After the student and teacher of the step exist, before its fit."""
+@dataclass
+class StepTargets:
+    """What a step trains on, built once before its fit."""
+
+    examples: list[Example]
+    datamodule: StepDataModule  # the family's encoding of `examples`
+    record: dict = field(default_factory=dict)  # what building them adds to the step's result.json
 
 
-class StepData(TaskCallback):
+class StepData:
     """Builds the step's training targets (`targets`) and has the model's family encode them."""
 
-    def targets(self, ctx: TaskContext) -> list[Example]:
-        """Each sentence's gold of the step's label types, sorted by position."""
-        return [merged_example(s, (), "sorted") for s in ctx.step.train]
+    def targets(self, ctx: TaskContext) -> tuple[list[Example], dict]:
+        """Each sentence's gold of the step's label types, sorted by position; nothing to record."""
+        return [merged_example(s, (), "sorted") for s in ctx.step.train], {}
 
-    def before_task(self, ctx: TaskContext) -> None:
-        examples = self.targets(ctx)
-        ctx.set_data(examples, ctx.family.datamodule(ctx, examples))
+    def build(self, ctx: TaskContext) -> StepTargets:
+        examples, record = self.targets(ctx)
+        return StepTargets(examples, ctx.family.datamodule(ctx, examples), record)
 
 
 class PseudoLabelledData(StepData):
@@ -45,7 +48,7 @@ class PseudoLabelledData(StepData):
     def __init__(self, method: MethodConfig):
         self.method = method
 
-    def targets(self, ctx: TaskContext) -> list[Example]:
+    def targets(self, ctx: TaskContext) -> tuple[list[Example], dict]:
         if ctx.teacher is None:
             return super().targets(ctx)
         m, t, sentences = self.method, ctx.cfg.trainer, ctx.step.train
@@ -58,8 +61,8 @@ class PseudoLabelledData(StepData):
         old_types = list(ctx.teacher.types)
         gold_old = [ctx.corpus.train[s.idx].restrict(old_types).spans for s in sentences]
         groups = quality_by_group(predictions, [s.spans for s in sentences], gold_old, thresholds, m.below_threshold, old_types)
-        ctx.record["thresholds"] = thresholds
-        ctx.record["pseudo"] = {
+        record = {"thresholds": thresholds}
+        record["pseudo"] = {
             "below_threshold": m.below_threshold,
             "counts": stats.to_dict(),
             "quality_kept": groups.pop("kept"),  # the hard labels (the series reports and W&B plot)
@@ -69,7 +72,7 @@ class PseudoLabelledData(StepData):
             "seconds": time.perf_counter() - started,
         }
         replay = m.below_threshold == "teacher-pass"
-        return [merged_example(s, k, m.target_order, teacher_pass=replay) for s, k in zip(sentences, selected)]
+        return [merged_example(s, k, m.target_order, teacher_pass=replay) for s, k in zip(sentences, selected)], record
 
 
 def step_data(method: MethodConfig) -> StepData:

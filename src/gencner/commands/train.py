@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gencner.config import load_config
 from gencner.console import console, matrix_table
-from gencner.naming import train_dir
+from gencner.run_identity import train_dir
 
 
 def run(overrides: list[str], conf: str | None = None) -> int:

@@ -37,7 +37,7 @@ Cluster = Literal["slurm", "local"]
 class SyntheticConfig:
     """Sizes and seed of the generated corpus (dataset.format=synthetic). The defaults here are the first
     benchmark's (conf/experiment/first-benchmark.yaml); conf/dataset/synthetic.yaml sets today's. They stay:
-    a key added later (naming.ADDED_KEYS) leaves run names unchanged only at the value it was added with.
+    a key added later (run_identity.ADDED_KEYS) leaves run names unchanged only at the value it was added with.
     The fields' own notes follow them."""
 
     seed: int = 13
@@ -275,7 +275,7 @@ class LauncherConfig:
     non-CL bound): one after the other in this process (sequential), side by side in worker processes
     on this machine (parallel), or one SLURM job each, a job array submitted through submitit (slurm).
     Where a cell runs never changes what it computes: no launcher key is part of a run's identity
-    (naming.NOT_RESULTS), so every launcher writes the same folders.
+    (run_identity.NOT_RESULTS), so every launcher writes the same folders.
 
     jobs: cells at once. parallel: worker processes (null: one per visible GPU, or one per core on a
       machine without one); slurm: array tasks running at once (null: as many as the cluster allows).

@@ -19,6 +19,7 @@ from gencner.config.schema import (
     TestSet,
     TrainerConfig,
 )
+from gencner.data.streams import STEP_SEED_STRIDE
 from gencner.errors import ConfigError
 
 BELOW_THRESHOLD = get_args(BelowThreshold)
@@ -137,9 +138,8 @@ def _validate_permutations(perms: list, n_tasks: int, index: int) -> None:
         raise ConfigError(f"permutation={index} is out of range; this dataset has permutations 0..{count - 1}")
 
 
-# Step k trains under the seed `seed · 1000 + k`, which Lightning's seed_everything needs in 32 bits
-# (up to 999 steps).
-MAX_SEED = (2**32 - 1) // 1000 - 1
+# Step k trains under the seed TaskStep.seed gives, which Lightning's seed_everything needs in 32 bits.
+MAX_SEED = (2**32 - 1) // STEP_SEED_STRIDE - 1
 
 
 def check_seed(seed: int, key: str = "seed") -> None:

@@ -14,6 +14,7 @@ from gencner.data.readers.conll2012 import gold_files
 from gencner.data.schema import SPLITS, Corpus, ReadReport, Sentence, Span, entity_counts
 from gencner.data.synthetic import generate_synthetic
 from gencner.errors import ConfigError, DataError
+from gencner.metrics.overlap import gold_by_position, keep_flat
 
 # File names looked up in dataset.path when dataset.train/dev/test are not given.
 DEFAULT_FILES = {
@@ -78,14 +79,6 @@ def read_split(dcfg: DatasetConfig, split: str, report: ReadReport) -> list[Sent
     return readers[fmt]()
 
 
-def _keep_flat(spans: tuple[Span, ...]) -> tuple[list[Span], int]:
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start), s.type)):
-        if not any(span.overlaps(k) for k in kept):
-            kept.append(span)
-    return kept, len(spans) - len(kept)
-
-
 def normalise(sentences: list[Sentence], dcfg: DatasetConfig, report: ReadReport) -> list[Sentence]:
     """Rename, restrict to the dataset's types and (flat data) remove overlaps, counting every change."""
     known = set(dataset_types(dcfg))
@@ -102,7 +95,7 @@ def normalise(sentences: list[Sentence], dcfg: DatasetConfig, report: ReadReport
             else:
                 report.drop(f"entity of type {span.type} (not in the dataset's tasks; removed everywhere)", sent.origin)
         if dcfg.flat:
-            spans, n_overlaps = _keep_flat(tuple(spans))
+            spans, n_overlaps = keep_flat(spans, lambda span: span, gold_by_position)
             if n_overlaps:
                 report.repair(REPAIR_FLAT_OVERLAP, sent.origin, n_overlaps)
         out.append(Sentence(sent.tokens, tuple(spans), sent.idx, sent.origin, sent.task_id))

@@ -25,6 +25,10 @@ from gencner.errors import DataError
 Task = tuple[str, tuple[str, ...]]  # (task name, its types)
 
 
+# Step k of a run seeded s trains under the seed s · STEP_SEED_STRIDE + k: distinct for up to 999 steps.
+STEP_SEED_STRIDE = 1000
+
+
 @dataclass
 class TaskStep:
     step: int  # 1-based position in the stream
@@ -37,6 +41,16 @@ class TaskStep:
     dev: list[Sentence]
     tests: dict[str, list[Sentence]]
     tasks_so_far: list[Task]  # the matrix columns of this step, in stream order
+
+    def seed(self, run_seed: int) -> int:
+        """What the step's randomness starts from (weights, batches, dropout), for the runner and every
+        family alike; config.validation.MAX_SEED keeps it within the 32 bits Lightning seeds with."""
+        return run_seed * STEP_SEED_STRIDE + self.step
+
+    @property
+    def log_prefix(self) -> str:
+        """The namespace of the step's curves in the logger (tracking.py groups them by it)."""
+        return f"s{self.step}/"
 
 
 @dataclass

@@ -17,11 +17,10 @@ import lightning as L
 
 from gencner.data.predictions import Prediction
 from gencner.data.schema import Sentence
-from gencner.data.streams import Task
+from gencner.data.streams import Task, TaskStep
 from gencner.data.targets import Example
 
 if TYPE_CHECKING:
-    from gencner.cl.context import TaskContext
     from gencner.config.schema import Config
 
 
@@ -52,6 +51,25 @@ class FamilyModel(Protocol):
         every rank gets all of them."""
 
 
+class StepInputs(Protocol):
+    """What a family reads of the step it builds data and a LightningModule for (cl.context.TaskContext
+    is one): declared here, so that the interface does not depend on the loop that drives it."""
+
+    @property
+    def cfg(self) -> Config: ...
+
+    @property
+    def step(self) -> TaskStep: ...
+
+    @property
+    def model(self) -> FamilyModel:
+        """The student: old types and this step's new types."""
+
+    @property
+    def teacher(self) -> FamilyModel | None:
+        """The frozen previous model, seeing only the old types (None at step 1 or without one)."""
+
+
 class StepDataModule(Protocol):
     """A step's encoded data (a LightningDataModule) and what encoding it cut."""
 
@@ -78,11 +96,11 @@ class ModelFamily(ABC):
     def save(self, model: FamilyModel, path: Path) -> None: ...
 
     @abstractmethod
-    def datamodule(self, ctx: TaskContext, examples: list[Example]) -> StepDataModule:
+    def datamodule(self, ctx: StepInputs, examples: list[Example]) -> StepDataModule:
         """Encode the step's targets (and whatever the family's teacher contributes, once, before the fit)."""
 
     @abstractmethod
-    def step_module(self, ctx: TaskContext, dev_tasks: Sequence[Task]) -> L.LightningModule:
+    def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> L.LightningModule:
         """The step's LightningModule: the loss with or without ctx.teacher, dev scoring over
         `dev_tasks` into `last_dev["score"]`; it exposes `student` (the trained network) and `teacher`
         (the frozen one, or None) for best-epoch selection and the frozen-teacher check."""

@@ -11,8 +11,8 @@ from typing import Literal
 
 from gencner.config import from_container, to_container
 from gencner.config.schema import Config
-from gencner.experiment import run_config, upper_bound_config, wants_upper_bound
-from gencner.naming import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
+from gencner.experiment import bound_dir, run_configs, wants_upper_bound
+from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label
 
 BOUND: Literal["bound"] = "bound"
 RUN: Literal["run"] = "run"
@@ -59,12 +59,10 @@ def grid_cells(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int
     bounds: dict[Path, Cell] = {}
     runs: list[Cell] = []
     for cfg in cfgs:
-        for perm in perms:
-            for seed in seeds:
-                run = run_config(cfg, perm, seed)
-                bound = None
-                if with_upper and wants_upper_bound(run):
-                    folder = upper_bound_dir(upper_bound_config(run))
-                    bound = bounds.setdefault(folder, Cell(folder.name, BOUND, run, folder))
-                runs.append(Cell(run_cell_name(run), RUN, run, experiment_run_dir(run), with_upper, bound.name if bound else None))
+        for run in run_configs(cfg, perms, seeds):
+            bound = None
+            if with_upper and wants_upper_bound(run):
+                folder = bound_dir(run)
+                bound = bounds.setdefault(folder, Cell(folder.name, BOUND, run, folder))
+            runs.append(Cell(run_cell_name(run), RUN, run, experiment_run_dir(run), with_upper, bound.name if bound else None))
     return [*bounds.values(), *runs]

@@ -12,9 +12,8 @@ from gencner import stopping
 from gencner.config.schema import Config
 from gencner.console import console
 from gencner.errors import GencnerError
-from gencner.experiment import complete_results, run_one, upper_bound, upper_bound_config, wants_upper_bound
+from gencner.experiment import bound_dir, complete_results, run_one, upper_bound, wants_upper_bound
 from gencner.grid.cells import BOUND, Cell
-from gencner.naming import upper_bound_dir
 from gencner.runlock import FolderBusy, describe, lock_owner
 
 
@@ -22,7 +21,7 @@ def finished_bound(run: Config, poll_s: float) -> dict:
     """The complete non-CL bound of the run `run`: computed here, unless another process is computing it
     (a cell running beside this one): then waited for, so that a bound several cells need is computed
     once. Another cell taking the bound's folder between the look and the run is waited for too."""
-    folder = upper_bound_dir(upper_bound_config(run))
+    folder = bound_dir(run)
     told = False
     while True:
         owner = lock_owner(folder)
@@ -59,10 +58,10 @@ class BoundBeside:
     give_back: bool = False
 
     def now(self) -> dict | None:
-        return complete_results(upper_bound_dir(upper_bound_config(self.run)))
+        return complete_results(bound_dir(self.run))
 
     def wait(self) -> dict:
-        folder = upper_bound_dir(upper_bound_config(self.run))
+        folder = bound_dir(self.run)
         if self.give_back and self.now() is None and lock_owner(folder) is not None:
             raise BoundPending(f"trained; waits for its bound {folder.name}")
         return finished_bound(self.run, self.poll_s)

@@ -16,7 +16,7 @@ from gencner.experiment import complete_results
 from gencner.grid.cells import Cell, grid_cells
 from gencner.grid.merge import merge
 from gencner.grid.progress import Board
-from gencner.naming import grid_dir
+from gencner.run_identity import grid_dir
 from gencner.runlock import run_folder_lock
 
 

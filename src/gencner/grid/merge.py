@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from gencner.comparison import write_comparison
 from gencner.config.schema import Config
 from gencner.console import console
-from gencner.experiment import complete_results, run_config, write_summary
-from gencner.naming import experiment_dir, experiment_run_dir, run_label
+from gencner.experiment import complete_results, run_configs, write_summary
+from gencner.run_identity import experiment_dir, experiment_run_dir, run_label
 
 
 def merge(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], seconds: float | None) -> list[dict]:
     """The summaries written (one per experiment with a finished run); the comparison of those."""
     merged: list[tuple[Config, dict]] = []
     for cfg in cfgs:
-        runs = [run_config(cfg, perm, seed) for perm in perms for seed in seeds]
+        runs = run_configs(cfg, perms, seeds)
         found = [(run, complete_results(experiment_run_dir(run))) for run in runs]
         finished = [results for _, results in found if results is not None]
         missing = [run_label(run) for run, results in found if results is None]

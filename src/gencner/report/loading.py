@@ -16,9 +16,9 @@ from pathlib import Path
 
 from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
-from gencner.naming import BOUND_METHOD, is_bound_method
 from gencner.results import ExperimentResult, RunResult, is_experiment, stats
 from gencner.results.stats import CurveStats
+from gencner.run_identity import BOUND_METHOD, is_bound_method
 
 UPPER_LABEL = "Non-CL (upper bound)"
 

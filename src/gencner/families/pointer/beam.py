@@ -12,7 +12,7 @@ import torch
 
 from gencner.families.pointer.constraints import allowed_mask
 from gencner.families.pointer.decoding import Generated, new_cache
-from gencner.families.pointer.pointer import NEG, PointerNetwork
+from gencner.families.pointer.network import NEG, PointerNetwork
 
 
 def _repeat(x: torch.Tensor, k: int) -> torch.Tensor:

@@ -10,7 +10,7 @@ import torch
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
 from gencner.families.pointer.constraints import allowed_mask, sequence_masks
-from gencner.families.pointer.pointer import NEG, PointerNetwork
+from gencner.families.pointer.network import NEG, PointerNetwork
 
 
 @dataclass

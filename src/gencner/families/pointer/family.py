@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gencner.cl.context import TaskContext
 from gencner.config.schema import Config
 from gencner.data.schema import Sentence
 from gencner.data.streams import Task
 from gencner.data.targets import Example
-from gencner.families.base import ModelFamily
+from gencner.families.base import ModelFamily, StepInputs
 from gencner.families.pointer.datamodule import StepDataModule
-from gencner.families.pointer.factory import NerModel
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import NerModel
 from gencner.families.pointer.module import StepModule
 from gencner.families.pointer.pretraining import base_model
 
@@ -31,7 +30,7 @@ class PointerFamily(ModelFamily):
     def save(self, model: NerModel, path: Path) -> None:
         save_model(model, path)
 
-    def datamodule(self, ctx: TaskContext, examples: list[Example]) -> StepDataModule:
+    def datamodule(self, ctx: StepInputs, examples: list[Example]) -> StepDataModule:
         t = ctx.cfg.trainer
         return StepDataModule(
             ctx.model,
@@ -39,15 +38,15 @@ class PointerFamily(ModelFamily):
             ctx.step.dev,
             t.batch_size,
             t.eval_batch_size,
-            ctx.cfg.seed * 1000 + ctx.step.step,
+            ctx.step.seed(ctx.cfg.seed),
             t.num_workers,
             t.length_bucketing,
             t.token_budget,
         )
 
-    def step_module(self, ctx: TaskContext, dev_tasks: Sequence[Task]) -> StepModule:
+    def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> StepModule:
         cfg = ctx.cfg
-        return StepModule(ctx.model, cfg.trainer, cfg.method, dev_tasks, ctx.teacher, cfg.dataset.flat, log_prefix=f"s{ctx.step.step}/")
+        return StepModule(ctx.model, cfg.trainer, cfg.method, dev_tasks, ctx.teacher, cfg.dataset.flat, log_prefix=ctx.step.log_prefix)
 
 
 FAMILY = PointerFamily()

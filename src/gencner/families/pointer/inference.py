@@ -2,55 +2,43 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import torch
 
+from gencner.data.predictions import DecodeReport
 from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence
 from gencner.distributed import active, gather_by_position, rank, shard, world_size
 from gencner.families.pointer.batching import Collator, EncodedExample, Example, encode_examples, to_device
 from gencner.families.pointer.beam import beam_decode
 from gencner.families.pointer.decoding import greedy_decode, max_lengths
-from gencner.families.pointer.encoding import Parsed, Triplet, parse_indices
-from gencner.families.pointer.factory import NerModel
+from gencner.families.pointer.encoding import OutputSpace, Parsed, SourceEncoder, Triplet, parse_indices
+from gencner.families.pointer.network import PointerNetwork
 from gencner.metrics.overlap import resolve_overlaps
 from gencner.stopping import stop_if_requested
 
 
-@dataclass
-class DecodeReport:
-    """What decoding produced besides triplets: nothing is dropped without being counted."""
+class DecodingModel(Protocol):
+    """What decoding reads of a model (model.NerModel is one, and calls predict_sentences for its own
+    predict): declared here, so that decoding does not import the module that delegates to it."""
 
-    sentences: int = 0
-    triplets: int = 0
-    malformed: Counter = field(default_factory=Counter)
-    truncated_outputs: int = 0  # no EOS within the length limit
-    overlaps_dropped: int = 0  # flat data: less confident overlapping predictions
-    truncated_sources: int = 0  # sentences longer than the model's source length
-    truncated_entities: int = 0  # their gold entities past the kept words: unpredictable, scored as misses
+    net: PointerNetwork
+    tokenizer: Any
+    types: list[str]
+    decoding: dict
 
-    def add(self, other: DecodeReport) -> None:
-        self.sentences += other.sentences
-        self.triplets += other.triplets
-        self.malformed.update(other.malformed)
-        self.truncated_outputs += other.truncated_outputs
-        self.overlaps_dropped += other.overlaps_dropped
-        self.truncated_sources += other.truncated_sources
-        self.truncated_entities += other.truncated_entities
+    @property
+    def space(self) -> OutputSpace: ...
 
-    def to_dict(self) -> dict:
-        return {
-            "sentences": self.sentences,
-            "triplets": self.triplets,
-            "malformed": dict(self.malformed),
-            "truncated_outputs": self.truncated_outputs,
-            "overlaps_dropped": self.overlaps_dropped,
-            "truncated_sources": self.truncated_sources,
-            "truncated_entities": self.truncated_entities,
-        }
+    @property
+    def start_id(self) -> int: ...
+
+    @property
+    def type_ids(self) -> dict[str, int]: ...
+
+    def source_encoder(self) -> SourceEncoder: ...
 
 
 def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Triplet]:
@@ -72,7 +60,7 @@ def finish_parse(parsed: Parsed, flat: bool, report: DecodeReport) -> list[Tripl
 
 
 @torch.no_grad()
-def decode_batch(model: NerModel, batch: dict, flat: bool, report: DecodeReport) -> list[list[Triplet]]:
+def decode_batch(model: DecodingModel, batch: dict, flat: bool, report: DecodeReport) -> list[list[Triplet]]:
     """Triplets for each sentence of a collated batch (tensors already on the model's device)."""
     net = model.net
     settings = model.decoding
@@ -105,7 +93,7 @@ def batches_by_length(encoded: Sequence[EncodedExample], batch_size: int) -> lis
 
 
 def predict_sentences(
-    model: NerModel,
+    model: DecodingModel,
     sentences: Sequence[Sentence],
     batch_size: int = 64,
     flat: bool = True,

@@ -17,8 +17,8 @@ from pathlib import Path
 from gencner.checkpoints import WEIGHTS, check_digest, check_readable, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.pointer import backbones
-from gencner.families.pointer.factory import NerModel
-from gencner.families.pointer.pointer import PointerNetwork
+from gencner.families.pointer.model import NerModel
+from gencner.families.pointer.network import PointerNetwork
 
 META = "gencner.json"
 HEAD = "pointer_head.safetensors"

@@ -11,11 +11,12 @@ import torch
 
 from gencner.cl.dev_scoring import DevScores, log_dev
 from gencner.config.schema import MethodConfig, TrainerConfig
+from gencner.data.predictions import DecodeReport
 from gencner.data.streams import Task
 from gencner.families.pointer.batching import IGNORE, to_device
-from gencner.families.pointer.factory import NerModel
-from gencner.families.pointer.inference import DecodeReport, decode_batch
+from gencner.families.pointer.inference import decode_batch
 from gencner.families.pointer.losses import cross_entropy, distillation
+from gencner.families.pointer.model import NerModel
 
 NO_DECAY = ("bias", "layer_norm", "layernorm", "norm.weight")
 

@@ -2,7 +2,7 @@
 what a pretrained checkpoint gives a real model, a small model gets from its own corpus. The text is
 the training sentences, or (dataset.synthetic.pretrain_sentences > 0) a larger unlabeled synthetic corpus
 that holds no labelled sentence; the tokenizer is trained on the same text. The result is cached per
-corpus, model section and seed (`naming.pretrained_dir`) and shared by every method, permutation and
+corpus, model section and seed (`run_identity.pretrained_dir`) and shared by every method, permutation and
 upper bound of an experiment, exactly as they would share facebook/bart-large; `pretraining.json` next
 to it records what it was trained on, where, and its loss per epoch."""
 
@@ -22,8 +22,8 @@ from gencner.console import console, progress_bar
 from gencner.data.pretraining_text import pretraining_text
 from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
-from gencner.families.pointer.factory import NerModel, build_model
 from gencner.families.pointer.io import load_model, save_model
+from gencner.families.pointer.model import NerModel, build_model
 from gencner.trainer import run_device
 
 LOG_FILE = "pretraining.json"

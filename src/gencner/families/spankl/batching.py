@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import torch
 
 from gencner.data.encoded_words import EncodedWords
 from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
+from gencner.families.spankl.config import SpanKLModelConfig
 from gencner.families.spankl.spans import band_width, span_cell, span_mask
 
 
@@ -124,3 +126,23 @@ def pad_teacher_logits(logits: Sequence[torch.Tensor | None], n_words: int, widt
     for b, tensor in enumerate(logits):
         out[b, : tensor.size(0), : tensor.size(1)] = tensor
     return out
+
+
+class ScoringModel(Protocol):
+    """What decoding and the teacher's pass read of a model (model.SpanKLModel is one, and calls decoding
+    for its own predict): declared here, so that neither imports the module that delegates to them."""
+
+    net: torch.nn.Module
+    config: SpanKLModelConfig
+
+    @property
+    def types(self) -> list[str]: ...
+
+    @property
+    def device(self) -> torch.device: ...
+
+    def encode(self, sentences: Sequence[Sentence]) -> list[EncodedWords]: ...
+
+    def collator(self) -> SpanCollator: ...
+
+    def logits(self, batch: dict[str, torch.Tensor]) -> torch.Tensor: ...

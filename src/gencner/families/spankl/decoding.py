@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import torch
 
+from gencner.data.predictions import DecodeReport
+from gencner.data.sampling import length_batches
 from gencner.data.schema import Sentence, Span
-from gencner.families.spankl.batching import SpanExample
-from gencner.families.spankl.model import SpanKLModel
+from gencner.families.spankl.batching import ScoringModel, SpanExample
 from gencner.families.spankl.spans import band_width, cell_span
-from gencner.families.spankl.teacher import length_batches
+from gencner.metrics.overlap import by_confidence_in_order, keep_flat
 
 
 @dataclass(frozen=True, order=True)
@@ -48,49 +49,34 @@ def span_candidates(probs: torch.Tensor, types: Sequence[str], threshold: float)
     return [ScoredSpan(*cell_span(i, w), types[e], float(probs[i, w, e])) for e, i, w in hits]
 
 
-def resolve_overlaps(candidates: Sequence[ScoredSpan]) -> list[ScoredSpan]:
-    """Greedy flat decoding: the most probable candidate first, each word in at most one prediction;
-    the result sorted by position."""
-    taken: set[int] = set()
-    kept = []
-    for candidate in sorted(candidates, key=lambda c: -c.confidence):  # stable: ties keep input order
-        words = range(candidate.start, candidate.end)
-        if taken.isdisjoint(words):
-            taken.update(words)
-            kept.append(candidate)
+def resolve_overlaps(candidates: Sequence[ScoredSpan], report: DecodeReport | None = None) -> list[ScoredSpan]:
+    """Greedy flat decoding (metrics.overlap.keep_flat, by_confidence_in_order): the most probable
+    candidate first, each word in at most one prediction; the result sorted by position. The dropped
+    candidates are counted into `report`."""
+    kept, dropped = keep_flat(candidates, lambda candidate: candidate.span, by_confidence_in_order)
+    if report is not None:
+        report.overlaps_dropped += dropped
     return sorted(kept)
 
 
-@dataclass
-class SpanDecodeReport:
-    """What decoding counted, under the keys every family's report has: predictions ("triplets") and
-    sentences cut by the word-piece limit (their cut words get no prediction); nothing is malformed."""
-
-    triplets: int = 0
-    truncated_sources: int = 0
-    truncated_entities: int = 0  # gold spans reaching past the cut: scored as misses
-
-    def to_dict(self) -> dict:
-        return {
-            "triplets": self.triplets,
-            "truncated_sources": self.truncated_sources,
-            "truncated_entities": self.truncated_entities,
-            "malformed": {},
-        }
-
-
 def decode_with_report(
-    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None
-) -> tuple[list[list[ScoredSpan]], SpanDecodeReport]:
-    predictions = decode(model, sentences, batch_size, flat, on_batch)
-    cut = [(s, src.kept_words) for s, src in zip(sentences, model.encode(sentences)) if src.truncated]
-    lost = sum(span.end > kept for s, kept in cut for span in s.spans)
-    return predictions, SpanDecodeReport(sum(map(len, predictions)), len(cut), lost)
+    model: ScoringModel, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None
+) -> tuple[list[list[ScoredSpan]], DecodeReport]:
+    report = DecodeReport(sentences=len(sentences))
+    predictions = decode(model, sentences, batch_size, flat, on_batch, report)
+    report.triplets = sum(map(len, predictions))
+    report.count_cut(sentences, model.encode(sentences))
+    return predictions, report
 
 
 @torch.no_grad()
 def decode(
-    model: SpanKLModel, sentences: Sequence[Sentence], batch_size: int = 64, flat: bool = True, on_batch=None
+    model: ScoringModel,
+    sentences: Sequence[Sentence],
+    batch_size: int = 64,
+    flat: bool = True,
+    on_batch=None,
+    report: DecodeReport | None = None,
 ) -> list[list[ScoredSpan]]:
     """Predictions per sentence, in input order, with confidences; flat=False keeps overlapping
     candidates (SpanKL's raw output). Words cut off by the piece limit get no prediction. The
@@ -100,12 +86,12 @@ def decode(
     sources, collate = model.encode(sentences), model.collator()
     out: list[list[ScoredSpan]] = [[] for _ in sentences]
     try:
-        for batch_indices in length_batches([s.kept_words for s in sources], batch_size):
+        for batch_indices in length_batches([s.kept_words for s in sources], batch_size, max_padding=1.0):
             probs = torch.sigmoid(model.logits(collate([SpanExample(sources[k]) for k in batch_indices])).float()).cpu()
             for row, k in enumerate(batch_indices):
                 n = sources[k].kept_words
                 found = span_candidates(probs[row, :n, : band_width(n, model.config.max_span_width)], model.types, model.config.threshold)
-                out[k] = resolve_overlaps(found) if flat else sorted(found)
+                out[k] = resolve_overlaps(found, report) if flat else sorted(found)
             if on_batch is not None:
                 on_batch(len(batch_indices))
     finally:

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gencner.cl.context import TaskContext
 from gencner.config.schema import Config
 from gencner.data.pretraining_text import pretraining_text
 from gencner.data.schema import Sentence
 from gencner.data.streams import Task
 from gencner.data.targets import Example
 from gencner.errors import ConfigError
-from gencner.families.base import ModelFamily
+from gencner.families.base import ModelFamily, StepInputs
 from gencner.families.spankl.config import SpanKLModelConfig
 from gencner.families.spankl.datamodule import SpanStepData
 from gencner.families.spankl.io import load_model, save_model
@@ -61,7 +60,7 @@ class SpanKLFamily(ModelFamily):
     def save(self, model: SpanKLModel, path: Path) -> None:
         save_model(model, path)
 
-    def datamodule(self, ctx: TaskContext, examples: list[Example]) -> SpanStepData:
+    def datamodule(self, ctx: StepInputs, examples: list[Example]) -> SpanStepData:
         # a span scorer trains on each sentence's gold of the label types (examples hold no pseudo labels:
         # check() refuses them), and distils the teacher on every span when the method distils
         cfg, t = ctx.cfg, ctx.cfg.trainer
@@ -74,12 +73,12 @@ class SpanKLFamily(ModelFamily):
             teacher,
             t.batch_size,
             t.eval_batch_size,
-            cfg.seed * 1000 + ctx.step.step,
+            ctx.step.seed(cfg.seed),
         )
 
-    def step_module(self, ctx: TaskContext, dev_tasks: Sequence[Task]) -> SpanStepModule:
+    def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> SpanStepModule:
         return SpanStepModule(
-            ctx.model, ctx.step.label_types, dev_tasks, ctx.cfg.dataset.flat, ctx.cfg.trainer.warmup_ratio, log_prefix=f"s{ctx.step.step}/"
+            ctx.model, ctx.step.label_types, dev_tasks, ctx.cfg.dataset.flat, ctx.cfg.trainer.warmup_ratio, log_prefix=ctx.step.log_prefix
         )
 
 

@@ -20,6 +20,7 @@ from gencner.data.schema import Sentence
 from gencner.errors import GencnerError
 from gencner.families.spankl.batching import SpanCollator, SpanExample, TargetReport, gold_cells
 from gencner.families.spankl.config import SpanKLModelConfig
+from gencner.families.spankl.decoding import decode_with_report
 from gencner.families.spankl.network import SpanScorer
 from gencner.families.spankl.tokenization import EncodedWords, WordPieceEncoder, load_bert_tokenizer, train_wordpiece_tokenizer
 
@@ -88,8 +89,6 @@ class SpanKLModel:
 
     def predict(self, sentences: Sequence[Sentence], batch_size: int, flat: bool, on_batch=None, bf16: bool = False):
         """decoding.decode with its report (bf16 is not used: the span scores stay float32)."""
-        from gencner.families.spankl.decoding import decode_with_report  # it imports this module
-
         return decode_with_report(self, sentences, batch_size, flat, on_batch)
 
     def frozen_copy(self, n_types: int | None = None) -> SpanKLModel:

@@ -6,7 +6,7 @@ BERT's masking: 15% of the pieces ([CLS], [SEP], padding excluded) are chosen; a
     L_MLM = mean over chosen pieces of −log softmax(h · Eᵀ)[original piece]
 with the output matrix tied to the input embeddings E (no separate MLM head: it would be thrown away).
 
-The result is cached in the folder the caller names (naming.pretrained_dir: keyed by the corpus, the
+The result is cached in the folder the caller names (run_identity.pretrained_dir: keyed by the corpus, the
 model section, the family and the seed), so every method, task order and bound on that text shares one
 base, as they would share bert-large-cased; `mlm_pretraining.json` next to it holds the loss per epoch."""
 
@@ -112,7 +112,7 @@ def pretrained_base(
 ) -> SpanKLModel:
     """Step 1's starting point: the named checkpoint, a model built from the config (mlm_epochs = 0 or
     no cache folder; its tokenizer trained on `text()`), or the masked-LM pretrained one, trained once
-    and then read from `where` (the caller's cache folder: naming.pretrained_dir keys it by the corpus,
+    and then read from `where` (the caller's cache folder: run_identity.pretrained_dir keys it by the corpus,
     the model section and the seed). `text` is called only when the text is needed."""
     if (where is not None and (Path(where) / META).is_file()) and not config.pretrained and config.mlm_epochs > 0:
         return _with_config(load_model(where), config)

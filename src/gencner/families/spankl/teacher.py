@@ -10,20 +10,14 @@ import torch
 
 from gencner.console import progress_bar
 from gencner.data.encoded_words import EncodedWords
-from gencner.families.spankl.batching import SpanExample
-from gencner.families.spankl.model import SpanKLModel
+from gencner.data.sampling import length_batches
+from gencner.families.spankl.batching import ScoringModel, SpanExample
 from gencner.families.spankl.spans import band_width
-
-
-def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Indices grouped into batches of similar length (less padding); every index once."""
-    order = sorted(range(len(lengths)), key=lambda k: lengths[k])
-    return [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
 
 
 @torch.no_grad()
 def teacher_logits(
-    teacher: SpanKLModel, sources: Sequence[EncodedWords], batch_size: int = 64, device: str | torch.device = "cpu"
+    teacher: ScoringModel, sources: Sequence[EncodedWords], batch_size: int = 64, device: str | torch.device = "cpu"
 ) -> list[torch.Tensor]:
     """Per sentence, the teacher's logits over its cells (zero elsewhere) and all the teacher's
     columns, in input order, kept on `device` (CPU by default: a step's worth can exceed accelerator
@@ -32,7 +26,7 @@ def teacher_logits(
         raise ValueError("the teacher must be in eval mode (SpanKLModel.frozen_copy): dropout would make its targets random")
     collate = teacher.collator()
     out: list[torch.Tensor | None] = [None] * len(sources)
-    batches = length_batches([s.kept_words for s in sources], batch_size)
+    batches = length_batches([s.kept_words for s in sources], batch_size, max_padding=1.0)
     with progress_bar("SpanKL teacher logits", len(sources)) as advance:
         for batch_indices in batches:
             batch = collate([SpanExample(sources[k]) for k in batch_indices])

@@ -20,10 +20,9 @@ from typing import NamedTuple
 
 import torch
 
-from gencner.data.predictions import ScoredSpan
+from gencner.data.predictions import DecodeReport, ScoredSpan
 from gencner.data.schema import Sentence
 from gencner.data.tags import tags_to_spans
-from gencner.families.spankl.decoding import SpanDecodeReport
 from gencner.families.tagger.config import EXTEND
 from gencner.families.tagger.layout import Group
 from gencner.families.tagger.teacher import forward_batches
@@ -109,10 +108,8 @@ def decode(model, sentences: Sequence[Sentence], batch_size: int = 64, on_batch=
     return out
 
 
-def decode_with_report(
-    model, sentences: Sequence[Sentence], batch_size: int, on_batch=None
-) -> tuple[list[list[ScoredSpan]], SpanDecodeReport]:
+def decode_with_report(model, sentences: Sequence[Sentence], batch_size: int, on_batch=None) -> tuple[list[list[ScoredSpan]], DecodeReport]:
     predictions = decode(model, sentences, batch_size, on_batch)
-    cut = [(s, src.kept_words) for s, src in zip(sentences, model.encode(sentences)) if src.truncated]
-    lost = sum(span.end > kept for s, kept in cut for span in s.spans)
-    return predictions, SpanDecodeReport(sum(map(len, predictions)), len(cut), lost)
+    report = DecodeReport(sentences=len(sentences), triplets=sum(map(len, predictions)))
+    report.count_cut(sentences, model.encode(sentences))
+    return predictions, report

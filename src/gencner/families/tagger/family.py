@@ -16,19 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gencner.cl.context import TaskContext
 from gencner.config.schema import Config, MethodConfig
 from gencner.data.schema import Sentence
 from gencner.data.streams import Task
 from gencner.data.targets import Example
 from gencner.errors import ConfigError
-from gencner.families.base import ModelFamily
+from gencner.families.base import ModelFamily, StepInputs
 from gencner.families.spankl.family import FAMILY as SPAN_FAMILY
 from gencner.families.tagger.config import ADD, EXTEND, TaggerModelConfig
 from gencner.families.tagger.io import load_model, save_model
 from gencner.families.tagger.model import TaggerModel, from_span_base
 from gencner.families.tagger.module import TagStepData, TagStepModule
-from gencner.naming import bound_method_name
+from gencner.run_identity import bound_method_name
 
 NAME = "tagger"
 LAYOUT_OF_METHOD = {
@@ -80,15 +79,15 @@ class TaggerFamily(ModelFamily):
     def save(self, model: TaggerModel, path: Path) -> None:
         save_model(model, path)
 
-    def datamodule(self, ctx: TaskContext, examples: list[Example]) -> TagStepData:
+    def datamodule(self, ctx: StepInputs, examples: list[Example]) -> TagStepData:
         cfg, t = ctx.cfg, ctx.cfg.trainer
         teacher = ctx.teacher if cfg.method.distill else None
         train = [e.sentence for e in examples]  # gold of the label types: check() refuses pseudo-labels
         return TagStepData(
-            ctx.model, train, ctx.step.label_types, ctx.step.dev, teacher, t.batch_size, t.eval_batch_size, cfg.seed * 1000 + ctx.step.step
+            ctx.model, train, ctx.step.label_types, ctx.step.dev, teacher, t.batch_size, t.eval_batch_size, ctx.step.seed(cfg.seed)
         )
 
-    def step_module(self, ctx: TaskContext, dev_tasks: Sequence[Task]) -> TagStepModule:
+    def step_module(self, ctx: StepInputs, dev_tasks: Sequence[Task]) -> TagStepModule:
         method = ctx.cfg.method
         return TagStepModule(
             ctx.model,
@@ -97,7 +96,7 @@ class TaggerFamily(ModelFamily):
             ctx.cfg.trainer.warmup_ratio,
             method.kd_temperature,
             method.kd_weight,
-            log_prefix=f"s{ctx.step.step}/",
+            log_prefix=ctx.step.log_prefix,
         )
 
 

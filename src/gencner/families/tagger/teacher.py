@@ -10,14 +10,14 @@ import torch
 
 from gencner.console import progress_bar
 from gencner.data.encoded_words import EncodedWords
-from gencner.families.spankl.teacher import length_batches
+from gencner.data.sampling import length_batches
 from gencner.families.tagger.batching import TagExample
 
 
 def forward_batches(model, sources: Sequence[EncodedWords], batch_size: int) -> Iterator[tuple[list[int], torch.Tensor]]:
     """(indices, (B, L, C) logits) per batch of sources of similar length; every source once."""
     collate = model.collator()
-    for indices in length_batches([s.kept_words for s in sources], batch_size):
+    for indices in length_batches([s.kept_words for s in sources], batch_size, max_padding=1.0):
         yield indices, model.logits(collate([TagExample(sources[k]) for k in indices])).float()
 
 

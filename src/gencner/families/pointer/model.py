@@ -1,7 +1,7 @@
-"""Build the NER model: an encoder-decoder backbone (backbones.py: a pretrained BART, T5 or
-EncoderDecoderModel checkpoint, a warm start from an encoder-only checkpoint, or an architecture preset
-with random weights), its tokenizer (pretrained, or a byte-level BPE trained on the corpus), the pointer
-head and a growing type inventory."""
+"""The pointer family's model (NerModel) and how one is built: an encoder-decoder backbone (backbones.py:
+a pretrained BART, T5 or EncoderDecoderModel checkpoint, a warm start from an encoder-only checkpoint, or
+an architecture preset with random weights), its tokenizer (pretrained, or a byte-level BPE trained on
+the corpus), the pointer head and a growing type inventory."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import torch
 from gencner.config.schema import ModelConfig
 from gencner.families.pointer import backbones
 from gencner.families.pointer.encoding import OutputSpace, SourceEncoder
-from gencner.families.pointer.pointer import PointerNetwork
+from gencner.families.pointer.inference import predict_sentences
+from gencner.families.pointer.network import PointerNetwork
 from gencner.families.pointer.tokenizer import add_type_tokens, default_type_name, load_tokenizer, train_bpe_tokenizer
 
 
@@ -82,8 +83,6 @@ class NerModel:
 
     def predict(self, sentences, batch_size: int, flat: bool, on_batch=None, bf16: bool = False):
         """inference.predict_sentences: constrained greedy (or beam) decoding with triplet confidences."""
-        from gencner.families.pointer.inference import predict_sentences  # it imports this module
-
         return predict_sentences(self, sentences, batch_size, flat, on_batch, bf16)
 
     def frozen_copy(self, n_types: int | None = None) -> NerModel:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
 from gencner.config import to_container
-from gencner.config.schema import Config
+from gencner.config.schema import Config, DatasetConfig
 
 # Where a run lives, where its metrics go and how it was launched (one after another, side by side,
 # as a SLURM job) do not change its results (a moved run folder resumes, a cell run by any launcher is
@@ -86,25 +87,25 @@ def config_digest(cfg: Config, groups: tuple[str, ...] = ("dataset", "setting", 
     return digest({g: data[g] for g in groups} | {"seed": data["seed"], "permutation": data["permutation"]} | family)
 
 
-# The dataset keys that decide which training sentences there are (not how types are grouped into tasks).
-CORPUS_KEYS = (
-    "format",
-    "path",
-    "train",
-    "dev",
-    "test",
-    "tagging",
-    "token_column",
-    "tag_column",
-    "source",
-    "hub_config",
-    "revision",
-    "schema",
-    "use_task_files",
-    "synthetic",
-    "dev_holdout",
-    "test_sample",
-)
+# The dataset keys that name the dataset or group, order and name its types: the training sentences do
+# not depend on them (split_seed only through the dev hold-out: corpus_section). Every other key of
+# DatasetConfig decides which training sentences there are, a key added later included.
+TASK_GROUPING_KEYS = ("name", "tasks", "task_names", "permutations", "type_names", "type_map", "flat", "split_seed")
+
+
+def corpus_keys() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(DatasetConfig) if f.name not in TASK_GROUPING_KEYS)
+
+
+def corpus_section(dataset: dict) -> dict:
+    """The keys of a result_config's dataset section that decide its training sentences. split_seed draws
+    the dev hold-out out of the training file: it counts where there is one (dev_holdout present: not at
+    its ADDED_KEYS default), and at its own default is left out as an added key is, so that a base cached
+    before it counted keeps its name."""
+    corpus = {k: dataset[k] for k in corpus_keys() if k in dataset}
+    if "dev_holdout" in corpus and dataset.get("split_seed") != DatasetConfig.split_seed:
+        corpus["split_seed"] = dataset["split_seed"]
+    return corpus
 
 
 # The non-CL bound's method name: "non-cl" for the pointer family (the name it had before there were
@@ -174,9 +175,7 @@ def pretrained_dir(cfg: Config) -> Path:
     (architecture, tokenizer, denoising epochs and lr) and the seed, so one serves every setting, task
     order, method and upper bound on that corpus."""
     data = result_config(to_container(cfg))
-    # a key of ADDED_KEYS at its default is absent, and stays out of the digest
-    corpus = {k: data["dataset"][k] for k in CORPUS_KEYS if k in data["dataset"]}
-    relevant = {"corpus": corpus, "model": data["model"], "seed": data["seed"]}
+    relevant = {"corpus": corpus_section(data["dataset"]), "model": data["model"], "seed": data["seed"]}
     if "family" in data["method"]:  # absent: the pointer BART (ADDED_KEYS), whose keys predate families
         relevant["family"] = data["method"]["family"]
     name = folder_name(cfg.dataset.name, cfg.model.name, f"s{cfg.seed}", digest(relevant, length=10))
