@@ -51,6 +51,8 @@ def test_the_held_out_dev_and_the_test_sample_are_fixed_by_the_seed_and_keep_fil
     order = [int(w[1:]) for w in firsts(one.test)]
     assert order == sorted(order)
     assert "10 sentences held out of the training file" in one.report.source and "12 of 30" in one.report.source
+    # each subset is a split of its own: a sentence's idx is its position (the lookup of pseudo-label scoring)
+    assert all(s.idx == i for split in (one.train, one.dev, one.test) for i, s in enumerate(split))
 
 
 def test_a_test_sample_at_least_as_large_as_the_test_file_keeps_it_whole(files):

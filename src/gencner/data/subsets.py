@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gencner.data.schema import Sentence
 from gencner.errors import ConfigError
@@ -17,6 +18,13 @@ def seeded_choice(n_items: int, k: int, seed: int) -> set[int]:
     return set(random.Random(seed).sample(range(n_items), k))
 
 
+def reindexed(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """A subset as a split of its own: each sentence's idx is its position in it (Sentence.idx is the
+    identity the task allocation and the pseudo-label scoring look sentences up by); origin keeps the
+    file and line."""
+    return [replace(s, idx=i) for i, s in enumerate(sentences)]
+
+
 def hold_out(train: Sequence[Sentence], k: int, seed: int) -> tuple[list[Sentence], list[Sentence]]:
     """(the rest, k held-out sentences) of `train`."""
     if k >= len(train):
@@ -24,7 +32,7 @@ def hold_out(train: Sequence[Sentence], k: int, seed: int) -> tuple[list[Sentenc
     chosen = seeded_choice(len(train), k, seed)
     rest = [s for i, s in enumerate(train) if i not in chosen]
     held = [s for i, s in enumerate(train) if i in chosen]
-    return rest, held
+    return reindexed(rest), reindexed(held)
 
 
 def sample(sentences: Sequence[Sentence], k: int, seed: int) -> list[Sentence]:
@@ -32,7 +40,7 @@ def sample(sentences: Sequence[Sentence], k: int, seed: int) -> list[Sentence]:
     if k >= len(sentences):
         return list(sentences)
     chosen = seeded_choice(len(sentences), k, seed)
-    return [s for i, s in enumerate(sentences) if i in chosen]
+    return reindexed([s for i, s in enumerate(sentences) if i in chosen])
 
 
 def describe(dev_holdout: int, test_sample: int, n_test: int, seed: int) -> str:
