@@ -25,9 +25,15 @@ HEADS = "heads.safetensors"
 
 
 def save_model(model: SpanKLModel, path: str | Path) -> Path:
+    return save_with_heads(model, path, META)
+
+
+def save_with_heads(model, path: str | Path, meta_name: str) -> Path:
+    """A model of a BERT with task heads (this family's, or another's saved the same way under its own
+    settings file `meta_name`), in the folder layout above."""
     heads = {f"heads.{k}": v for k, v in model.net.heads.state_dict().items()}
     meta = {"config": model.config.to_dict(), "tasks": [list(task) for task in model.tasks]}
-    return save_checkpoint(Path(path), model.net.bert, model.tokenizer, HEADS, heads, META, meta)
+    return save_checkpoint(Path(path), model.net.bert, model.tokenizer, HEADS, heads, meta_name, meta)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> SpanKLModel:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gencner.checkpoints import save_checkpoint
-from gencner.families.spankl.io import HEADS, read_saved, with_saved_heads
+from gencner.families.spankl.io import read_saved, save_with_heads, with_saved_heads
 from gencner.families.tagger.config import TaggerModelConfig
 from gencner.families.tagger.model import TaggerModel
 from gencner.families.tagger.network import TagNet
@@ -17,9 +16,7 @@ META = "tagger.json"
 
 
 def save_model(model: TaggerModel, path: str | Path) -> Path:
-    heads = {f"heads.{k}": v for k, v in model.net.heads.state_dict().items()}
-    meta = {"config": model.config.to_dict(), "tasks": [list(task) for task in model.tasks]}
-    return save_checkpoint(Path(path), model.net.bert, model.tokenizer, HEADS, heads, META, meta)
+    return save_with_heads(model, path, META)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> TaggerModel:
