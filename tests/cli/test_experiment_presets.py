@@ -95,6 +95,15 @@ EQUIVALENT = [
         ],
     ),
     (
+        ["experiment=real-ontonotes"],
+        [
+            *("dataset=ontonotes", "setting=split-all", "model=minilm", "method=gencner-keep-all", "trainer=pretrained-cpu"),
+            *("dataset.format=conll", "dataset.path=../shared/data/ontonotes5", "dataset.train=../shared/data/ontonotes5/dev.txt"),
+            *("dataset.test=../shared/data/ontonotes5/test.txt", "dataset.dev_holdout=800", "dataset.test_sample=2000"),
+            "output_dir=runs/real-ontonotes",
+        ],
+    ),
+    (
         ["experiment=split-all-keep-all-kd2"],
         ["setting=split-all", "method=gencner-keep-all", "method.kd_weight=2.0", "name=synthetic-split-all-gencner-keep-all-kd2-tiny"],
     ),

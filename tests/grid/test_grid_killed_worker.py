@@ -44,7 +44,7 @@ def test_a_killed_worker_fails_its_cell_only_and_a_rerun_finishes_the_grid(seque
     killed: list[int] = []
     killer = threading.Thread(target=kill_the_writer, args=(victim, killed), daemon=True)
     killer.start()
-    assert main(experiment_args(out, *ARGS)) == 1
+    assert main(experiment_args(out, *ARGS)) == 2  # a cell that did not finish: one line that says so, exit code 2
     killer.join()
     flat = " ".join(capsys.readouterr().err.split())  # rich wraps long lines at spaces
     assert len(killed) == 1
