@@ -118,7 +118,7 @@ def make(kind, folders, *extra):
     return model
 
 
-def fit(model, sentences, steps=150):
+def fit(model, sentences, steps=250):
     """Teacher-forced cross-entropy on the sentences' gold triplets until they are learned."""
     encoded, _ = encode_examples([Example(s, s.spans) for s in sentences], model.source_encoder(), model.space, model.type_ids)
     batch = Collator(model.tokenizer.pad_token_id, model.space)(encoded)
