@@ -224,3 +224,16 @@ def test_an_out_of_range_task_id_is_a_one_line_error(tmp_path):
     (tmp_path / "train_task.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     done, _ = run_cli(["dataset=conll", "dataset.format=spankl", f"dataset.path={tmp_path}", "dataset.tasks=[[PER],[LOC]]"])
     assert_user_error(done, "train_task.jsonl:2", "task_id 4 is outside 0..1")
+
+
+@pytest.mark.parametrize("command", [["config"], ["stream", *SMALL], ["--help"]])
+def test_the_commands_that_train_nothing_do_not_import_torch(command):
+    """Printing a configuration or a stream answers in about a second: neither loads torch (5 s here)."""
+    code = (
+        "import sys\nfrom gencner.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('torch' in sys.modules, file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GENCNER_CONF"}
+    done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr[-500:]

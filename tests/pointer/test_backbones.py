@@ -118,21 +118,25 @@ def make(kind, folders, *extra):
     return model
 
 
-def fit(model, sentences, steps=250):
-    """Teacher-forced cross-entropy on the sentences' gold triplets until they are learned."""
+def fit(model, sentences, max_steps=600, target=0.02):
+    """Teacher-forced cross-entropy on the sentences' gold triplets until the loss is under `target`;
+    returns the last loss. Stopping on the loss rather than after a fixed count keeps the test from
+    depending on how fast one CPU's arithmetic happens to reach it."""
     encoded, _ = encode_examples([Example(s, s.spans) for s in sentences], model.source_encoder(), model.space, model.type_ids)
     batch = Collator(model.tokenizer.pad_token_id, model.space)(encoded)
     optimizer = torch.optim.AdamW(model.net.parameters(), lr=3e-3)
     model.net.train()
-    for _ in range(steps):
+    for _ in range(max_steps):
         dec = model.net.decoder_input_ids(batch["targets"], batch["src_ids"], model.start_id)
         logits = model.net(batch["src_ids"], batch["src_mask"], batch["word_mask"], dec)
         loss = F.cross_entropy(logits.transpose(1, 2), batch["targets"], ignore_index=-100)
+        if loss.item() < target:
+            break
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     model.net.eval()
-    return float(loss)
+    return loss.item()
 
 
 def entities(model, sentences):
@@ -169,7 +173,7 @@ def test_each_backbone_learns_two_sentences_and_round_trips_through_disk_and_pre
     torch.manual_seed(0)
     model = make(kind, folders)
     loss = fit(model, GOLD)
-    assert loss < 0.05, f"{kind}: loss {loss:.3f}"
+    assert loss < 0.02, f"{kind}: loss {loss:.3f} after the last step"
     assert entities(model, GOLD) == gold(GOLD)
 
     save_model(model, tmp_path / "model")

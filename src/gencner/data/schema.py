@@ -6,6 +6,7 @@ spans of a sentence are kept sorted by (start, end, type).
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,21 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+# A span as the metrics accept it: a Span or any (start, end, type) 3-tuple.
+SpanLike = Span | tuple
+
+
+def as_span_key(span: SpanLike) -> tuple[int, int, str]:
+    """(start, end, type) of a ``Span`` or of any 3-tuple; positions must be integers (no silent rounding)."""
+    if isinstance(span, Span):
+        return span.start, span.end, span.type
+    try:
+        start, end, type_ = span
+        return operator.index(start), operator.index(end), str(type_)
+    except (TypeError, ValueError):
+        raise ValueError(f"a span must be a Span or a (start, end, type) tuple with integer positions, got {span!r}") from None
 
 
 @dataclass(frozen=True)

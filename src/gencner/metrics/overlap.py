@@ -20,8 +20,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from gencner.data.schema import Span
-from gencner.metrics.span_f1 import SpanLike, as_span_key
+from gencner.data.schema import Span, SpanLike, as_span_key
 
 T = TypeVar("T")
 

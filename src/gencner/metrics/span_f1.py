@@ -22,9 +22,8 @@ from typing import Any
 import torch
 from torchmetrics import Metric
 
-from gencner.data.schema import Span
+from gencner.data.schema import SpanLike, as_span_key
 
-SpanLike = Span | tuple
 COUNT_KEYS = ("tp", "fp", "fn")
 
 
@@ -54,17 +53,6 @@ def score_counts(tp: int, fp: int, fn: int) -> dict[str, Any]:
         "recall": recall,
         "f1": f1,
     }
-
-
-def as_span_key(span: SpanLike) -> tuple[int, int, str]:
-    """(start, end, type) of a ``Span`` or of any 3-tuple; positions must be integers (no silent rounding)."""
-    if isinstance(span, Span):
-        return span.start, span.end, span.type
-    try:
-        start, end, type_ = span
-        return operator.index(start), operator.index(end), str(type_)
-    except (TypeError, ValueError):
-        raise ValueError(f"a span must be a Span or a (start, end, type) tuple with integer positions, got {span!r}") from None
 
 
 class SpanF1(Metric):
