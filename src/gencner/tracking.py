@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gencner.atomic import write_text
+from gencner.distributed import launched_as_main
 from gencner.results import RunResult
 
 
@@ -79,12 +80,27 @@ class Tracker:
         pass
 
 
+def keep_earlier_logs(logs: Path) -> Path | None:
+    """Lightning's CSV logger deletes the metrics.csv it finds in its folder; a resumed run's earlier
+    curves are moved to logs-1/ (then logs-2/, ...) first, so that a resume loses none of them. Returns
+    where they went."""
+    if not logs.is_dir() or not any(logs.iterdir()):
+        return None
+    k = 1
+    while (kept := logs.with_name(f"{logs.name}-{k}")).exists():
+        k += 1
+    logs.rename(kept)
+    return kept
+
+
 class CsvTracker(Tracker):
     """Lightning's per-step curves in <run>/logs/metrics.csv (cross-step numbers are in results.json)."""
 
     def __init__(self, run_dir: Path):
         from lightning.pytorch.loggers import CSVLogger
 
+        if launched_as_main():  # the folder's owner; the other ranks write no logs
+            keep_earlier_logs(run_dir / "logs")
         self.logger = CSVLogger(save_dir=str(run_dir), name="logs", version="")
 
     def loggers(self) -> list:
