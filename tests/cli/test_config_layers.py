@@ -111,3 +111,41 @@ def test_config_yaml_cannot_choose_an_experiment(tmp_path):
         ConfigError, match=r"config\.yaml: `defaults:` must map groups \(dataset, setting, model, method, trainer, logger, launcher\) to"
     ):
         load_config([], conf=tmp_path)
+
+
+# -- group files extending a file of their group --------------------------------------------------------
+
+
+def test_a_variant_states_only_its_difference_and_composes_like_a_full_copy(tmp_path):
+    (tmp_path / "method").mkdir()
+    (tmp_path / "method" / "mine.yaml").write_text("extends: gencner-keep-all\nname: mine\nkd_weight: 2.0\n")
+    mine, keep = load_config(["method=mine"], conf=tmp_path).method, load_config(["method=gencner-keep-all"]).method
+    assert mine.name == "mine" and mine.kd_weight == 2.0
+    # the packaged chain gencner → gencner-keep-all, then the user's file on top
+    assert {**keep, "name": "mine", "kd_weight": 2.0} == dict(mine)
+    assert keep.below_threshold == "keep" and keep.threshold_quantile == 0.5 and keep.distill
+
+
+def test_the_noisy_corpus_is_the_synthetic_one_with_ambiguous_mentions():
+    plain, noisy = load_config(["dataset=synthetic"]).dataset, load_config(["dataset=synthetic-noisy"]).dataset
+    assert noisy.synthetic.ambiguous_fraction == 0.15 and plain.synthetic.ambiguous_fraction == 0.0
+    assert {**plain.synthetic, "ambiguous_fraction": 0.15} == dict(noisy.synthetic)
+    assert {**plain, "name": "synthetic-noisy", "synthetic": noisy.synthetic} == dict(noisy)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"a": "extends: b\nname: a\n", "b": "extends: a\nname: b\n"}, r"^method 'a' extends itself: a → b → a$"),
+        ({"a": "extends: gencner\n"}, r"method[/\\]a\.yaml: a method that extends 'gencner' must set its own name:$"),
+        ({"a": "extends: [gencner]\nname: a\n"}, r"method[/\\]a\.yaml: `extends:` must name one method file, got \['gencner'\]$"),
+        ({"a": "extends: nope\nname: a\n"}, r"^unknown method 'nope'; valid choices: a, addner"),
+    ],
+    ids=["cycle", "no-name", "a-list", "unknown"],
+)
+def test_a_wrong_extends_is_one_error_naming_the_file(tmp_path, files, message):
+    (tmp_path / "method").mkdir()
+    for name, text in files.items():
+        (tmp_path / "method" / f"{name}.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(["method=a"], conf=tmp_path)

@@ -5,7 +5,8 @@ Order of composition (later wins):
   experiment/<name>.yaml values (after those of the experiments it extends) → CLI overrides.
 Group choices come from config.yaml's `defaults:`, then the experiment's `defaults:` (the experiments
 it extends first), then the CLI (`dataset=few-nerd`). An experiment extends others with
-`defaults: {experiment: NAME}` or `{experiment: [A, B]}`. Anything unknown is a ConfigError that lists
+`defaults: {experiment: NAME}` or `{experiment: [A, B]}`; a group file extends another of its group with
+`extends: NAME` (its values after the other's). Anything unknown is a ConfigError that lists
 what is valid.
 """
 
@@ -29,6 +30,7 @@ from gencner.errors import ConfigError
 
 GROUPS = ("dataset", "setting", "model", "method", "trainer", "logger", "launcher")
 EXPERIMENT = "experiment"
+EXTENDS = "extends"  # a group file built on another of its group
 # Groups added after users wrote config.yaml files of their own: one that names no choice for them
 # gets these.
 ADDED_GROUPS = {"launcher": "sequential"}
@@ -91,6 +93,24 @@ def _experiment_layers(layers, name: str, chain: tuple[str, ...] = ()) -> list[t
     return [*extended, (name, choices, values)]
 
 
+def _group_layers(layers, group: str, choice: str, chain: tuple[str, ...] = ()) -> list[tuple[Any, DictConfig]]:
+    """(file, values) of a group's choice, after those of the file it extends (`extends: NAME`, a file of
+    the same group): a variant states only what differs from its base. A variant names itself, so that
+    a run of it is never taken for a run of its base."""
+    if choice in chain:
+        raise ConfigError(f"{group} '{choice}' extends itself: {' → '.join([*chain, choice])}")
+    path = _group_file(layers, group, choice)
+    data = OmegaConf.to_container(read_yaml(path))
+    base = data.pop(EXTENDS, None)
+    if base is None:
+        return [(path, OmegaConf.create(data))]
+    if not isinstance(base, str) or not base:
+        raise ConfigError(f"{path}: `{EXTENDS}:` must name one {group} file, got {base!r}")
+    if "name" not in data:
+        raise ConfigError(f"{path}: a {group} that extends '{base}' must set its own name:")
+    return [*_group_layers(layers, group, base, (*chain, choice)), (path, OmegaConf.create(data))]
+
+
 def load_config(overrides: Iterable[str] = (), conf: str | os.PathLike | None = None) -> Config:
     """Compose the configuration; returns a typed, validated Config (an OmegaConf structured object)."""
     layers = conf_layers(conf)
@@ -111,8 +131,9 @@ def load_config(overrides: Iterable[str] = (), conf: str | os.PathLike | None = 
     cfg = OmegaConf.structured(Config)
     values: list[tuple[str, Any]] = []
     for group in GROUPS:
-        path = _group_file(layers, group, choices[group])
-        values.append((str(path), OmegaConf.create({group: read_yaml(path)})))
+        values.extend(
+            (str(path), OmegaConf.create({group: file_values})) for path, file_values in _group_layers(layers, group, choices[group])
+        )
     values.append((str(base), base_values))
     values.extend((f"experiment '{name}'", exp_values) for name, _, exp_values in experiments)
     values.append(("command line", _parse_dotlist(dotlist)))
