@@ -22,13 +22,16 @@ SEEDS ?= 1
 LAUNCHER ?= parallel
 JOBS ?=
 ARGS ?=
+# test processes (pytest-xdist; each test file runs whole in one of them): most tests train on one thread,
+# so two processes use a 2-core machine; `make test TEST_JOBS=0` runs everything in this process
+TEST_JOBS ?= 2
 
 .PHONY: help install test lint experiment stream bench clean minilm
 
 help:
 	@echo "make experiment [SETTING=split-all DATASET=synthetic MODEL=tiny METHOD='gencner gencner-keep-all finetune' PERMS=0 SEEDS=1"
 	@echo "                 LAUNCHER=parallel|sequential|slurm JOBS=N ARGS='key=value ...']"
-	@echo "make test       run the test suite (installs first)"
+	@echo "make test [TEST_JOBS=2]  run the test suite in TEST_JOBS processes (installs first)"
 	@echo "make lint       ruff check and ruff format --check on src/ and tests/"
 	@echo "make bench      speed benchmark (BART-large shape on a GPU; a small smoke run on a CPU)"
 	@echo "make stream     print the task stream of SETTING/DATASET"
@@ -44,7 +47,7 @@ $(STAMP): setup.cfg setup.py pyproject.toml
 	touch $(STAMP)
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check src tests
