@@ -53,7 +53,7 @@ def save_model(model: NerModel, path: str | Path) -> Path:
 def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
-    from transformers import AutoTokenizer
+    from transformers import AutoTokenizer, PretrainedConfig
 
     quiet_hub_bars()
 
@@ -69,9 +69,11 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
     check_readable(path, files)
     meta = _read_meta(meta_file)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        # folders saved before there were other backbones hold a BART
-        backbone = backbones.load_saved(path, str(meta.get("backbone", "bart")))  # never a pickled pytorch_model.bin
+        kind = str(meta.get("backbone", "bart"))  # folders saved before there were other backbones hold a BART
+        # tokenizer_config.json names the tokenizer class; the pair's config.json is gencner's own, which
+        # transformers would read, not know, and warn about on every load
+        tokenizer = AutoTokenizer.from_pretrained(path, **({"config": PretrainedConfig()} if kind == "bert2bert" else {}))
+        backbone = backbones.load_saved(path, kind)  # never a pickled pytorch_model.bin
         head = load_file(str(path / HEAD))
     except (OSError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
         raise GencnerError(f"cannot load the model in {path}: {str(exc).splitlines()[0]} (truncated or altered file?)") from None
