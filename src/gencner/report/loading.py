@@ -118,7 +118,8 @@ def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()
     out = []
     for method in sorted(curves, key=lambda name: (name != BOUND_METHOD, name)):
         paths = sorted(curves[method])
-        label = UPPER_LABEL if method == BOUND_METHOD else f"{UPPER_LABEL}, {method}"
+        # beside another family's bound every bound names its method; alone it needs no name
+        label = UPPER_LABEL if len(curves) == 1 and method == BOUND_METHOD else f"{UPPER_LABEL}, {method}"
         out.append(UpperBound(label, paths, [curves[method][p] for p in paths]))
     return out
 
