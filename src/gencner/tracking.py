@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from gencner.atomic import write_text
-from gencner.distributed import launched_as_main
 from gencner.results import RunResult
 
 
@@ -98,6 +97,8 @@ class CsvTracker(Tracker):
 
     def __init__(self, run_dir: Path):
         from lightning.pytorch.loggers import CSVLogger
+
+        from gencner.distributed import launched_as_main
 
         if launched_as_main():  # the folder's owner; the other ranks write no logs
             keep_earlier_logs(run_dir / "logs")
