@@ -21,9 +21,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_readable(folder: Path, names) -> None:
-    """Each file opened once before loading: safetensors reports every file it cannot open, one without
+def check_model_files(folder: Path, names, what: str, hint: str = "") -> None:
+    """A saved model's files, before anything is loaded: all present (else one line naming the missing
+    ones, then `hint`), and each opened once: safetensors reports every file it cannot open, one without
     read permission included, as "No such file or directory", which would be taken for damage."""
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise GencnerError(f"{folder} is not a complete saved {what} model (missing {', '.join(missing)}){hint}")
     for name in names:
         try:
             with open(folder / name, "rb"):

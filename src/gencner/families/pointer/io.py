@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gencner.checkpoints import WEIGHTS, check_digest, check_readable, quiet_hub_bars, read_meta_object, save_checkpoint
+from gencner.checkpoints import WEIGHTS, check_digest, check_model_files, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.pointer import backbones
 from gencner.families.pointer.model import NerModel
@@ -59,14 +59,8 @@ def load_model(path: str | Path, device: str = "cpu") -> NerModel:
 
     path = Path(path)
     meta_file = path / META
-    files = (META, "config.json", WEIGHTS, HEAD)
-    missing = [name for name in files if not (path / name).is_file()]
-    if missing:
-        raise GencnerError(
-            f"{path} is not a complete saved gencner model (missing {', '.join(missing)}); "
-            "models are saved by runs in runs/<name>/steps/step-NN/model"
-        )
-    check_readable(path, files)
+    where = "; models are saved by runs in runs/<name>/steps/step-NN/model"
+    check_model_files(path, (META, "config.json", WEIGHTS, HEAD), "gencner", where)
     meta = _read_meta(meta_file)
     try:
         kind = str(meta.get("backbone", "bart"))  # folders saved before there were other backbones hold a BART

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gencner.checkpoints import WEIGHTS, check_digest, check_readable, quiet_hub_bars, read_meta_object, save_checkpoint
+from gencner.checkpoints import WEIGHTS, check_digest, check_model_files, quiet_hub_bars, read_meta_object, save_checkpoint
 from gencner.errors import GencnerError
 from gencner.families.spankl.config import SpanKLModelConfig
 from gencner.families.spankl.model import SpanKLModel
@@ -51,11 +51,7 @@ def read_saved(path: Path, meta_name: str, kind: str) -> tuple[dict, object, obj
     from transformers import AutoTokenizer, BertModel
 
     quiet_hub_bars()
-    files = (meta_name, "config.json", WEIGHTS, HEADS)
-    missing = [name for name in files if not (path / name).is_file()]
-    if missing:
-        raise GencnerError(f"{path} is not a complete saved {kind} model (missing {', '.join(missing)})")
-    check_readable(path, files)
+    check_model_files(path, (meta_name, "config.json", WEIGHTS, HEADS), kind)
     meta = _read_meta(path / meta_name)
     _check_digests(path, meta, meta_name)
     try:
