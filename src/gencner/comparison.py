@@ -1,18 +1,16 @@
-"""Several methods on the same stream, one after the other, then one comparison: per method the last
-step's Macro-F1, learning accuracy, forgetting (learned − Macro-F1) and gap to non-CL (mean ± std over
-permutations and seeds) and the Macro-F1 curve, as `gencner report` computes them (report/series.py).
-The non-CL bound is computed by the first method's experiment and reused by the others (experiment.py)."""
+"""Several methods' experiments on the same stream (a grid's cells), then one comparison: per method the
+last step's Macro-F1, learning accuracy, forgetting (learned − Macro-F1) and gap to non-CL (mean ± std
+over permutations and seeds) and the Macro-F1 curve, as `gencner report` computes them (report/series.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from gencner.atomic import write_json
 from gencner.config.schema import Config
 from gencner.console import comparison_table, console
-from gencner.experiment import run_experiment, summary_table
+from gencner.experiment import summary_table
 from gencner.report import loading, series
 from gencner.results import ComparisonRow
 from gencner.run_identity import comparison_dir, experiment_dir
@@ -22,14 +20,6 @@ def compare(folders: Sequence[Path]) -> list[ComparisonRow]:
     """The comparison rows of finished experiment folders, as the report computes them."""
     inputs = loading.load_report_inputs(folders)
     return series.comparison(inputs.methods, inputs.uppers)
-
-
-def run_comparison(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
-    """Runs each configuration's experiment (one method each), then prints the comparison table, then
-    each method's table, and writes comparison.json and a report (figures) into _comparisons/<name>/."""
-    started = time.perf_counter()
-    summaries = [run_experiment(cfg, perms, seeds, with_upper) for cfg in cfgs]
-    return write_comparison(cfgs, perms, seeds, summaries, time.perf_counter() - started)
 
 
 def write_comparison(

@@ -2,11 +2,11 @@
 non-CL upper bound of the same setting. Each (permutation, seed) run gets its own copy of the
 configuration, read-only; the bound is run from a configuration of its own (`upper_bound_config`),
 computed once per (dataset, setting, permutation, seed, model, trainer) and reused by every later
-experiment that needs it."""
+experiment that needs it. Every launcher runs an experiment as the cells of gencner.grid, then writes
+its summary here (`write_summary`)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,15 +19,15 @@ from gencner.console import console, experiment_table, matrix_table
 from gencner.errors import DataError
 from gencner.jsonfile import read_json
 from gencner.results import aggregate
-from gencner.run_identity import bound_method_name, experiment_dir, experiment_run_dir, upper_bound_dir
-from gencner.runner import BoundSource, FinishedBound, Runner, warn
+from gencner.run_identity import bound_method_name, experiment_dir
+from gencner.runner import Runner, warn
 
 __all__ = [
+    "bound_results",
     "complete_results",
     "experiment_dir",
     "run_config",
     "run_configs",
-    "run_experiment",
     "summary_table",
     "upper_bound_config",
     "write_summary",
@@ -73,11 +73,6 @@ def upper_bound_config(cfg: Config) -> Config:
     return _frozen(cfg, {"setting": setting, "name": None, "method": method})
 
 
-def bound_dir(cfg: Config) -> Path:
-    """The folder of the non-CL bound `cfg`'s run is compared with (shared by every method)."""
-    return upper_bound_dir(upper_bound_config(cfg))
-
-
 def wants_upper_bound(cfg: Config) -> bool:
     """A cumulative or single-step run is a bound itself."""
     return not cfg.setting.cumulative and not cfg.setting.single_step
@@ -92,10 +87,9 @@ def complete_results(folder: Path) -> dict | None:
     return results if results.get("status") == "complete" else None
 
 
-def upper_bound(cfg: Config) -> dict:
-    """The finished bound of `cfg`'s run, computed now unless a complete one is cached."""
-    bound = upper_bound_config(cfg)
-    folder = upper_bound_dir(bound)
+def bound_results(bound: Config, folder: Path) -> dict:
+    """The finished non-CL bound `bound` (an upper_bound_config) in `folder`, computed now unless a
+    complete one is there."""
     try:
         cached = complete_results(folder)
     except DataError as exc:  # its finished steps are intact: the rerun below writes it again from them
@@ -106,22 +100,6 @@ def upper_bound(cfg: Config) -> dict:
         return cached
     console.print(f"[bold]upper bound (non-CL)[/] → {folder}")
     return Runner(bound, folder).run()
-
-
-def run_one(cfg: Config, upper: bool | BoundSource | None) -> dict:
-    """`cfg`'s run; `upper`: whether it is compared with its bound (computed first, unless cached), or
-    where that bound comes from (a grid's bound cell, beside it; None: no bound)."""
-    if isinstance(upper, bool):
-        upper = FinishedBound(upper_bound(cfg)) if upper and wants_upper_bound(cfg) else None
-    folder = experiment_run_dir(cfg)
-    console.print(f"[bold]{cfg.method.name}[/] → {folder}")
-    return Runner(cfg, folder).run(upper)
-
-
-def run_experiment(cfg: Config, perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> dict:
-    started = time.perf_counter()
-    results = [run_one(run, with_upper) for run in run_configs(cfg, perms, seeds)]
-    return write_summary(cfg, perms, seeds, results, time.perf_counter() - started)
 
 
 def recorded_config(cfg: Config) -> dict:

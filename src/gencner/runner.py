@@ -5,12 +5,15 @@
 3. the method's StepData builds the step's targets (gold, or [pseudo; gold]) and its datamodule;
 4. a fresh Trainer fits a StepModule (CE + λ·KD), the best dev epoch's weights are put back;
 5. the step is tested on the setting's test set(s): one row of the result matrix;
-6. model and result are written atomically: a rerun skips finished steps (resume)."""
+6. model and result are written atomically: a rerun skips finished steps (resume);
+7. the step's cross-step metrics go to the tracker (a StepReport); after the last, results.json.
+
+A run's bound is not the loop's business: the StepReport it is given compares the run with one."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,7 @@ from gencner.evaluate import evaluate_step, write_decoded_sample
 from gencner.families import family_of, save_model
 from gencner.families.base import FamilyModel, StepDataModule
 from gencner.jsonfile import read_run_file
+from gencner.results import RunHeader, RunResult, StepResult
 from gencner.run_identity import pretrained_dir, result_config
 from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
@@ -48,42 +52,40 @@ from gencner.tracking import Tracker, make_tracker
 from gencner.trainer import make_trainer, run_device
 
 
-class BoundSource(Protocol):
-    """A run's non-CL bound, which may still be computed beside the run (a parallel grid's bound cell):
-    `now()` gives its results once they are complete (None before), `wait()` waits for them."""
+class StepReport(Protocol):
+    """Where a run's finished steps go: the tracker's series after each step and the run's result at its
+    end, compared with the run's bound when it has one. What the loop prints after a step is what
+    `after_step` returns."""
 
-    def now(self) -> dict | None: ...
+    def after_step(self, done: Sequence[StepResult]) -> RunResult: ...
 
-    def wait(self) -> dict: ...
+    def final(self, done: Sequence[StepResult]) -> RunResult: ...
+
+
+# Who reports a run's steps, given its tracker, its header and how many steps earlier attempts finished
+# (a grid's run trained beside its bound reports through grid.beside).
+Reporting = Callable[[Tracker, RunHeader, int], StepReport]
 
 
 @dataclass(frozen=True)
-class FinishedBound:
-    """A bound whose results are at hand (the sequential experiment computes the bound first)."""
+class ReportEachStep:
+    """The steps of a run whose bound, if any, is at hand: each is logged as it finishes."""
 
-    results: dict
+    tracker: Tracker
+    header: RunHeader
+    bound: RunResult | None = None
 
-    def now(self) -> dict:
-        return self.results
+    def after_step(self, done: Sequence[StepResult]) -> RunResult:
+        results = summarise(done, self.header, self.bound)
+        self.tracker.log_step(results)
+        return results
 
-    def wait(self) -> dict:
-        return self.results
+    def final(self, done: Sequence[StepResult]) -> RunResult:
+        return summarise(done, self.header, self.bound)
 
 
-TRACKED = "tracked.json"  # how many steps the tracker was given: a run resumed before its bound logs the rest
-
-
-def tracked_steps(run_dir: Path, done: int) -> int:
-    """The steps of earlier attempts that the tracker was given (a folder older than the file: all done)."""
-    path = run_dir / TRACKED
-    if not path.is_file():
-        return done
-    remedy = "delete it to go on (the tracker is then taken to have every finished step)"
-    steps = read_run_file(path, remedy)
-    steps = steps.get("steps") if isinstance(steps, dict) else None
-    if type(steps) is not int:
-        raise DataError(path, None, f"holds no step count; {remedy}")
-    return steps
+def report_each_step(tracker: Tracker, header: RunHeader, done_before: int) -> StepReport:
+    return ReportEachStep(tracker, header)
 
 
 def uses_teacher(cfg: Config) -> bool:
@@ -152,34 +154,34 @@ class Runner:
         self.step_data: StepData = step_data(cfg.method)
         self.fit_callbacks = list(fit_callbacks)
 
-    def header(self, stream: Stream) -> dict:
-        return {
-            "run_dir": str(self.run_dir),
-            "method": self.cfg.method.name,
-            "dataset": stream.dataset,
-            "setting": stream.setting,
-            "cumulative": bool(self.cfg.setting.cumulative),
-            "permutation": stream.permutation,
-            "seed": self.cfg.seed,
-            "model": self.cfg.model.name,
-            "tasks": [name for name, _ in stream.tasks],
-            "task_types": [list(types) for _, types in stream.tasks],
-            "n_steps": len(stream.steps),
-            "single_step": bool(self.cfg.setting.single_step),
-        }
+    def header(self, stream: Stream) -> RunHeader:
+        return RunHeader(
+            run_dir=str(self.run_dir),
+            method=self.cfg.method.name,
+            dataset=stream.dataset,
+            setting=stream.setting,
+            cumulative=bool(self.cfg.setting.cumulative),
+            permutation=stream.permutation,
+            seed=self.cfg.seed,
+            model=self.cfg.model.name,
+            tasks=[name for name, _ in stream.tasks],
+            task_types=[list(types) for _, types in stream.tasks],
+            n_steps=len(stream.steps),
+            single_step=bool(self.cfg.setting.single_step),
+        )
 
-    def run(self, upper: dict | BoundSource | None = None) -> dict:
-        """Trains the stream's unfinished steps and writes results.json, whose gap is to `upper` (the
-        bound's results, or a source of them: training needs no bound, so a bound computed beside the
-        run is waited for only at the end)."""
+    def run(self, reporting: Reporting = report_each_step) -> dict:
+        """Trains the stream's unfinished steps and writes results.json; `reporting`: who logs the steps
+        and compares the run with its bound (by default each step is logged as it finishes, without a
+        bound)."""
         # one writer per folder; the other ranks of a multi-process run write nothing
         lock = run_folder_lock(self.run_dir) if launched_as_main() else nullcontext()
         with lock as stale_owner:
             if stale_owner:
                 warn(f"{self.run_dir}: taking over the lock of {describe(stale_owner)}, which no longer runs")
-            return self._run(FinishedBound(upper) if isinstance(upper, dict) else upper)
+            return self._run(reporting)
 
-    def _run(self, upper: BoundSource | None) -> dict:
+    def _run(self, reporting: Reporting) -> dict:
         cfg = self.cfg
         config = to_container(cfg)
         started = bool(finished_steps(self.run_dir)[0])
@@ -202,43 +204,25 @@ class Runner:
         done, damaged = finished_steps(self.run_dir)
         if damaged:
             warn(damaged)
+        report = reporting(self.tracker, header, len(done))
         # every step finished: only results.json is left to write, which needs no model
         model = self.resume_model(done, corpus) if len(done) < len(stream.steps) else None
-        logged = tracked_steps(self.run_dir, len(done))
         for step in stream.steps[len(done) :]:
             stop_if_requested()  # between steps nothing is half-done
             done.append(self.run_step(step, model, corpus))
-            known = upper.now() if upper is not None else None
-            console.print(matrix_table(summarise(done, header, known), title=f"after step {step.step}"))
-            if upper is None or known is not None:  # else logged once the bound is there, with its gap
-                logged = self.log_steps(done, header, known, logged)
-            self.mark_tracked(logged)
+            console.print(matrix_table(report.after_step(done), title=f"after step {step.step}"))
             for line in step_warnings(done[-1], model.max_source_tokens):
                 warn(line)
         stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
-        bound = upper.wait() if upper is not None else None
-        logged = self.log_steps(done, header, bound, logged)
-        results = summarise(done, header, bound)
+        results = report.final(done)
         written = results.to_json()
         write_json(self.run_dir / "results.json", written)
-        self.mark_tracked(logged)
         self.tracker.finish(results)
         return written
 
-    def log_steps(self, done: list[dict], header: dict, upper: dict | None, logged: int) -> int:
-        """Gives the tracker the cross-step metrics of the steps after the first `logged`, each as it
-        was after its step (the same series whenever the bound arrived); how many are logged now."""
-        for k in range(logged, len(done)):
-            self.tracker.log_step(summarise(done[: k + 1], header, upper))
-        return len(done)
-
-    def mark_tracked(self, logged: int) -> None:
-        if launched_as_main():
-            write_json(self.run_dir / TRACKED, {"steps": logged})
-
-    def resume_model(self, done: list[dict], corpus: Corpus) -> FamilyModel:
+    def resume_model(self, done: list[StepResult], corpus: Corpus) -> FamilyModel:
         if done:
-            last = done[-1]["step"]
+            last = done[-1].step
             console.print(f"resuming {self.run_dir} after step {last}")
             folder = step_dir(self.run_dir, last)
             try:
@@ -251,7 +235,7 @@ class Runner:
         with stops_at_optimizer_steps(), shared:  # the denoising pretraining's loop has no safe point of its own
             return self.family.base_model(self.cfg, corpus.train, cache)
 
-    def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> dict:
+    def run_step(self, step: TaskStep, model: FamilyModel, corpus: Corpus) -> StepResult:
         cfg = self.cfg
         L.seed_everything(step.seed(cfg.seed), workers=True, verbose=False)
         model.to(run_device(cfg.trainer))  # the teacher copy and pseudo-labelling run there too
@@ -275,8 +259,7 @@ class Runner:
         record["timings"] = timings
         save_model(self.family, model, ctx.step_dir / "model")
         write_decoded_sample(step, predicted, ctx.step_dir / "decoded_sample.txt")
-        write_step(self.run_dir, record)
-        return record
+        return write_step(self.run_dir, record)
 
     def fit(self, ctx: TaskContext, datamodule: StepDataModule) -> BestWeights:
         """Fits the step's StepModule on the step's data (`datamodule`); puts the best dev epoch's

@@ -90,12 +90,11 @@ def test_pseudo_labels_with_a_span_scorer_are_refused_before_anything_runs(tmp_p
 
 def test_a_comparison_of_both_families_keeps_their_bounds_apart(tmp_path):
     from gencner.comparison import compare
-    from gencner.experiment import run_experiment
+    from gencner.grid.launch import launch
     from gencner.run_identity import experiment_dir
 
     cfgs = [config(tmp_path, f"method={m}") for m in ("finetune", "spankl")]
-    for cfg in cfgs:
-        run_experiment(cfg, [0], [1])
+    assert launch(cfgs, [0], [1]) == 0
     rows = {row.label: row for row in compare([experiment_dir(cfg) for cfg in cfgs])}
     assert set(rows) == {"finetune", "spankl", "Non-CL (upper bound), non-cl", "Non-CL (upper bound), spankl-non-cl"}
     bounds = [rows["Non-CL (upper bound), non-cl"], rows["Non-CL (upper bound), spankl-non-cl"]]

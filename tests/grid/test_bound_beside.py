@@ -4,21 +4,27 @@ are those of a run that had the bound before its first step."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 import torch
 from grid_support import STREAM, without_timings
 
 from gencner.config import load_config
-from gencner.experiment import run_config, upper_bound
+from gencner.errors import DataError
+from gencner.experiment import bound_results, run_config, upper_bound_config
+from gencner.grid.beside import report_beside
 from gencner.grid.execution import BoundPending
-from gencner.runner import FinishedBound, Runner
+from gencner.run_identity import upper_bound_dir
+from gencner.runner import Runner
 from gencner.tracking import Tracker, step_metrics
 
 pytestmark = pytest.mark.timeout(300)
 
 
 class LateBound:
-    """A bound that is not there for the first `absent` looks (runner.BoundSource)."""
+    """A bound that is not there for the first `absent` looks."""
 
     def __init__(self, results: dict, absent: int, events: list):
         self.results, self.absent, self.events = results, absent, events
@@ -46,8 +52,8 @@ def run(cfg, folder, upper, monkeypatch) -> tuple[dict, Recorder, list]:
     events: list = []
     recorder = Recorder(events)
     monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
-    source = LateBound(*upper, events) if isinstance(upper, tuple) else FinishedBound(upper)
-    return Runner(cfg, folder).run(source), recorder, events
+    source = LateBound(*upper, events) if isinstance(upper, tuple) else LateBound(upper, 0, events)
+    return Runner(cfg, folder).run(report_beside(folder, source.now, source.wait)), recorder, events
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +63,8 @@ def grid_run(tmp_path_factory):
     cfg = run_config(load_config([*STREAM, f"output_dir={out}", "method=finetune"]), 0, 1)
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield cfg, upper_bound(cfg)
+    bound = upper_bound_config(cfg)
+    yield cfg, bound_results(bound, upper_bound_dir(bound))
     torch.set_num_threads(previous)
 
 
@@ -96,10 +103,25 @@ def test_a_run_given_back_before_its_bound_logs_every_step_once_when_taken_again
     monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
     source = GivenBack(bound, 99, events)
     with pytest.raises(BoundPending):
-        Runner(cfg, tmp_path / "late").run(source)
+        Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))
     assert events == ["given back"] and not (tmp_path / "late" / "results.json").exists()
-    late = Runner(cfg, tmp_path / "late").run(source)  # every step done: it only logs and writes
+    # every step done: it only logs and writes
+    late = Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))
     assert events == ["given back", "wait", "log", "log"] and recorder.steps == first_tracker.steps
     assert comparable(late) == comparable(first)
-    Runner(cfg, tmp_path / "late").run(source)  # once more: nothing logged twice
+    Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))  # once more: nothing logged twice
     assert events.count("log") == 2
+
+
+def test_a_damaged_tracked_json_says_what_to_delete_and_deleting_it_resumes(grid_run, tmp_path, monkeypatch):
+    cfg, bound = grid_run
+    first, _, _ = run(cfg, tmp_path / "run", bound, monkeypatch)
+    tracked = tmp_path / "run" / "tracked.json"
+    assert json.loads(tracked.read_text(encoding="utf-8")) == {"steps": 2}
+    tracked.write_text('{"steps": ', encoding="utf-8")  # cut short
+    (tmp_path / "run" / "results.json").unlink()
+    with pytest.raises(DataError, match=f"{re.escape(str(tracked))}.*not valid JSON.*delete it to go on"):
+        run(cfg, tmp_path / "run", bound, monkeypatch)
+    tracked.unlink()  # as the line says: the tracker is taken to have every finished step
+    again, recorder, _ = run(cfg, tmp_path / "run", bound, monkeypatch)
+    assert recorder.steps == [] and comparable(again) == comparable(first)

@@ -38,7 +38,8 @@ def test_bounds_come_first_once_each_and_every_cell_is_the_sequential_runs_folde
     assert {c.folder for c in bounds} == expected_bounds
     by_name = {c.name: c for c in cells}
     for run in runs:
-        assert by_name[run.bound].folder == upper_bound_dir(upper_bound_config(run.config))
+        assert by_name[run.bound.name].folder == run.bound == upper_bound_dir(upper_bound_config(run.config))
+        assert upper_bound_dir(by_name[run.bound.name].config) == run.bound  # the bound cell runs the bound itself
         assert run.config.logger.group == experiment_dir(run.config).name  # one W&B group per experiment
     assert len(by_name) == len(cells)
     without = grid_cells(cfgs, [0, 1], [1, 2], with_upper=False)
@@ -75,7 +76,7 @@ def test_a_cell_crosses_processes_as_json_unchanged_and_read_only(tmp_path):
     for cell in grid_cells(configs(tmp_path, "launcher=parallel", "trainer.extra={limit_train_batches: 3}"), [1], [2]):
         back = Cell.from_json(cell.to_json())
         assert to_container(back.config) == to_container(cell.config)
-        assert back == Cell(cell.name, cell.kind, back.config, cell.folder, cell.with_upper, cell.bound)
+        assert back == Cell(cell.name, cell.kind, back.config, cell.folder, cell.bound)
         with pytest.raises(Exception, match="read-only"):
             back.config.seed = 3
 
@@ -115,7 +116,7 @@ def test_a_run_waits_for_the_bound_another_process_writes_and_reads_it(tmp_path,
     writer.start()
     holding.wait(10)
     assert lock_owner(folder)["pid"] > 0
-    waiter = threading.Thread(target=lambda: written.update(finished_bound(run, poll_s=0.05)))
+    waiter = threading.Thread(target=lambda: written.update(finished_bound(upper_bound_config(run), folder, poll_s=0.05)))
     waiter.start()
     time.sleep(0.5)
     assert waiter.is_alive() and not written  # still waiting: it did not start a bound of its own
@@ -131,12 +132,13 @@ def test_a_worker_gives_back_a_trained_run_whose_bound_another_process_writes(tm
     run = run_config(configs(tmp_path, methods=("finetune",))[0], 0, 1)
     folder = upper_bound_dir(upper_bound_config(run))
     with run_folder_lock(folder):  # the bound's cell, computing it
-        assert BoundBeside(run, poll_s=0.05).now() is None
+        assert BoundBeside(run, folder, poll_s=0.05).now() is None
         with pytest.raises(BoundPending, match=f"trained; waits for its bound {folder.name}"):
-            BoundBeside(run, poll_s=0.05, give_back=True).wait()
+            BoundBeside(run, folder, poll_s=0.05, give_back=True).wait()
     (folder / "results.json").write_text('{"status": "complete", "macro_f1": [0.5]}')
     for give_back in (True, False):  # finished: read, never given back
-        assert BoundBeside(run, 0.05, give_back).wait() == BoundBeside(run, 0.05).now() == {"status": "complete", "macro_f1": [0.5]}
+        expected = {"status": "complete", "macro_f1": [0.5]}
+        assert BoundBeside(run, folder, 0.05, give_back).wait() == BoundBeside(run, folder, 0.05).now() == expected
 
 
 def test_the_slurm_launcher_names_what_it_is_missing(tmp_path, monkeypatch):

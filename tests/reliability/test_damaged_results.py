@@ -101,12 +101,10 @@ def test_a_damaged_model_needed_to_resume_names_the_step_folder_to_delete(finish
     assert json.loads((finished_copy / "results.json").read_text(encoding="utf-8"))["matrix"] == reference_run["matrix"]
 
 
-@pytest.mark.parametrize(
-    "name, remedy",
-    [("config.json", "delete it to resume the finished steps under this command's configuration"), ("tracked.json", "delete it to go on")],
-)
-def test_a_damaged_run_record_says_what_to_delete_and_deleting_it_resumes(finished_copy, reference_run, name, remedy):
-    path = finished_copy / name
+def test_a_damaged_run_record_says_what_to_delete_and_deleting_it_resumes(finished_copy, reference_run):
+    # a grid run's tracked.json: tests/grid/test_bound_beside.py
+    remedy = "delete it to resume the finished steps under this command's configuration"
+    path = finished_copy / "config.json"
     cut_short(path)
     code, stderr = train(finished_copy.parent)
     assert_ends_with_error(code, stderr, "train", [f"{path}:", "not valid JSON", remedy])

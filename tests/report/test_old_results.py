@@ -89,7 +89,7 @@ def test_the_old_step_results_summarise_to_the_old_run_file():
     assert [StepResult.from_json(r).to_json() for r in records] == records
     upper = read(Path(data["upper_bound"]["run"].replace("/tmp/oldruns", str(OLD))) / "results.json")
     assert summarise(records, {k: data[k] for k in HEADER_KEYS}, upper).to_json() == data
-    assert scores_csv(records[-1]).splitlines() == (STEPS[-1] / "scores.csv").read_text(encoding="utf-8").splitlines()
+    assert scores_csv(StepResult.from_json(records[-1])).splitlines() == (STEPS[-1] / "scores.csv").read_text(encoding="utf-8").splitlines()
 
 
 def test_the_report_loads_the_moved_experiment_and_its_bound():

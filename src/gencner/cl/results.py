@@ -16,18 +16,18 @@ from gencner.jsonfile import read_json
 from gencner.results import StepResult, summarise
 from gencner.results.formatting import fraction
 
-__all__ = ["finished_steps", "scores_csv", "step_dir", "step_result_problem", "summarise", "write_step"]
+__all__ = ["finished_steps", "parse_step_result", "scores_csv", "step_dir", "summarise", "write_step"]
 
 
 def step_dir(run_dir: Path, step: int) -> Path:
     return run_dir / "steps" / f"step-{step:02d}"
 
 
-def finished_steps(run_dir: Path) -> tuple[list[dict], str | None]:
-    """The finished steps, in order, up to the first unfinished one; and, when that one has a result.json
-    that cannot be used (cut short by a crash or a full disk, edited by hand), why: the step is then
-    trained again instead of the rerun failing on it."""
-    out: list[dict] = []
+def finished_steps(run_dir: Path) -> tuple[list[StepResult], str | None]:
+    """The finished steps, read once, in order, up to the first unfinished one; and, when that one has a
+    result.json that cannot be used (cut short by a crash or a full disk, edited by hand), why: the step
+    is then trained again instead of the rerun failing on it."""
+    out: list[StepResult] = []
     for k in range(1, 10_000):
         path = step_dir(run_dir, k) / "result.json"
         if not path.is_file():
@@ -36,25 +36,24 @@ def finished_steps(run_dir: Path) -> tuple[list[dict], str | None]:
             result = read_json(path)
         except DataError as exc:
             return out, f"{exc}; step {k} is trained again"
-        problem = step_result_problem(result, k)
-        if problem is not None:
-            return out, f"{path}: {problem}; step {k} is trained again"
-        out.append(result)
+        parsed = parse_step_result(result, k)
+        if isinstance(parsed, str):
+            return out, f"{path}: {parsed}; step {k} is trained again"
+        out.append(parsed)
     return out, None
 
 
-def step_result_problem(result: object, step: int) -> str | None:
-    """Why `result` is not the result of `step` as write_step() writes it, or None."""
+def parse_step_result(result: object, step: int) -> StepResult | str:
+    """`result` as the StepResult of `step` that write_step() writes, or why it is not one."""
     try:
         parsed = StepResult.from_json(result)  # type: ignore[arg-type]
     except DataError as exc:
         return exc.problem
-    return None if parsed.step == step else f"holds step {parsed.step!r}, not {step}"
+    return parsed if parsed.step == step else f"holds step {parsed.step!r}, not {step}"
 
 
-def scores_csv(result: dict) -> str:
+def scores_csv(step: StepResult) -> str:
     """One row per test set and type: tp, fp, fn, precision, recall, F1."""
-    step = StepResult.from_json(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["step", "test", "type", "tp", "fp", "fn", "precision", "recall", "f1"])
@@ -65,7 +64,10 @@ def scores_csv(result: dict) -> str:
     return buffer.getvalue()
 
 
-def write_step(run_dir: Path, result: dict) -> None:
-    folder = step_dir(run_dir, result["step"])
-    write_text(folder / "scores.csv", scores_csv(result))
-    write_json(folder / "result.json", result)  # last: its presence marks the step finished
+def write_step(run_dir: Path, record: dict) -> StepResult:
+    """Writes a tested step's `record` (its result.json object); the step as the rest of the run reads it."""
+    step = StepResult.from_json(record, f"step {record.get('step')} result")
+    folder = step_dir(run_dir, step.step)
+    write_text(folder / "scores.csv", scores_csv(step))
+    write_json(folder / "result.json", record)  # last: its presence marks the step finished
+    return step

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from gencner.results import StepResult
+
 
 def count_noun(n: int, noun: str, plural: str | None = None) -> str:
     """ "1 word", "4,876 words"."""
@@ -13,12 +15,12 @@ def _first(examples: list) -> str:
     return f" (first: {examples[0]})" if examples else ""
 
 
-def step_warnings(record: dict, source_tokens: int) -> list[str]:
-    """One line per kind of cut in a step `record` (the dict write_step writes) whose sources were cut at
-    `source_tokens` BPE tokens (model.max_source_tokens, as the model applies it)."""
-    k, limit = record["step"], f"model.max_source_tokens={source_tokens}"
+def step_warnings(result: StepResult, source_tokens: int) -> list[str]:
+    """One line per kind of cut in a finished step whose sources were cut at `source_tokens` BPE tokens
+    (model.max_source_tokens, as the model applies it)."""
+    k, limit = result.step, f"model.max_source_tokens={source_tokens}"
     lines = []
-    truncation = record.get("truncation") or {}
+    truncation = result.other.get("truncation") or {}
     train = truncation.get("train") or {}
     if train.get("sentences"):
         lines.append(
@@ -32,8 +34,8 @@ def step_warnings(record: dict, source_tokens: int) -> list[str]:
             f"step {k}: {count_noun(dev['sentences'], 'dev sentence')} cut to {limit}: "
             f"{count_noun(dev['words'], 'word')} not seen when choosing the best epoch{_first(dev.get('examples'))}"
         )
-    for name, scored in (record.get("tests") or {}).items():
-        decode = scored.get("decode") or {}
+    for name, scored in result.tests.items():
+        decode = scored.other.get("decode") or {}
         if decode.get("truncated_sources"):
             lines.append(
                 f"step {k}: {count_noun(decode['truncated_sources'], 'test sentence')} ({name}) cut to {limit}: "

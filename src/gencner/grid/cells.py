@@ -1,6 +1,7 @@
 """The cells of a grid: every (method, permutation, seed) run of an experiment or a comparison, and the
 non-CL bounds they are compared with, each bound once (runs of several methods share it: its folder
-leaves the method out) and before the runs that need it."""
+leaves the method out) and before the runs that need it. A bound's folder is computed here, once: the
+bound's cell and the runs compared with it carry it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Literal
 
 from gencner.config import from_container, to_container
 from gencner.config.schema import Config
-from gencner.experiment import bound_dir, run_configs, wants_upper_bound
-from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label
+from gencner.experiment import run_configs, upper_bound_config, wants_upper_bound
+from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
 
 BOUND: Literal["bound"] = "bound"
 RUN: Literal["run"] = "run"
@@ -20,17 +21,15 @@ RUN: Literal["run"] = "run"
 
 @dataclass(frozen=True)
 class Cell:
-    """One run folder of a grid. `config` is a run's configuration (experiment.run_config); a bound
-    cell holds the first run that needs it, whose bound it computes (experiment.upper_bound), so that
-    the bound's folder is the one the sequential experiment writes. `bound`: the name of the bound cell
-    a run needs (None: it needs none)."""
+    """One run folder of a grid and the configuration it runs: a run's (experiment.run_config), or a
+    bound's (experiment.upper_bound_config of the first run that needs it). `bound`: the folder of the
+    bound cell a run is compared with, whose name is that cell's (None: it is compared with none)."""
 
     name: str
     kind: Literal["bound", "run"]
     config: Config
     folder: Path
-    with_upper: bool = True
-    bound: str | None = None
+    bound: Path | None = None
 
     def to_json(self) -> dict:
         """What a worker process or a SLURM job gets (a Config does not cross processes as itself)."""
@@ -39,13 +38,13 @@ class Cell:
             "kind": self.kind,
             "config": to_container(self.config),
             "folder": str(self.folder),
-            "with_upper": self.with_upper,
-            "bound": self.bound,
+            "bound": None if self.bound is None else str(self.bound),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Cell:
-        return cls(data["name"], data["kind"], from_container(data["config"]), Path(data["folder"]), data["with_upper"], data["bound"])
+        bound = None if data["bound"] is None else Path(data["bound"])
+        return cls(data["name"], data["kind"], from_container(data["config"]), Path(data["folder"]), bound)
 
 
 def run_cell_name(run: Config) -> str:
@@ -62,7 +61,8 @@ def grid_cells(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int
         for run in run_configs(cfg, perms, seeds):
             bound = None
             if with_upper and wants_upper_bound(run):
-                folder = bound_dir(run)
-                bound = bounds.setdefault(folder, Cell(folder.name, BOUND, run, folder))
-            runs.append(Cell(run_cell_name(run), RUN, run, experiment_run_dir(run), with_upper, bound.name if bound else None))
+                config = upper_bound_config(run)
+                bound = upper_bound_dir(config)
+                bounds.setdefault(bound, Cell(bound.name, BOUND, config, bound))
+            runs.append(Cell(run_cell_name(run), RUN, run, experiment_run_dir(run), bound))
     return [*bounds.values(), *runs]

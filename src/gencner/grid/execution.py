@@ -1,33 +1,34 @@
-"""One cell, run in this process by the functions the sequential experiment runs its cells with
-(experiment.upper_bound, experiment.run_one), so that its folder is the one a sequential run writes. A
-run does not wait for its bound to train: only its results.json needs it (BoundBeside).
-A worker process of the parallel launcher and a SLURM job both call `run_cell`."""
+"""One cell, run in this process, as every launcher runs it (the sequential launcher in its own process,
+a worker process of the parallel launcher, a SLURM job): a bound cell computes its bound (once, whoever
+asks first), a run cell trains beside its bound and needs it only for its results.json (grid.beside)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from gencner import stopping
 from gencner.config.schema import Config
 from gencner.console import console
 from gencner.errors import GencnerError
-from gencner.experiment import bound_dir, complete_results, run_one, upper_bound, wants_upper_bound
+from gencner.experiment import bound_results, complete_results, upper_bound_config
+from gencner.grid.beside import report_beside
 from gencner.grid.cells import BOUND, Cell
 from gencner.runlock import FolderBusy, describe, lock_owner
+from gencner.runner import Runner
 
 
-def finished_bound(run: Config, poll_s: float) -> dict:
-    """The complete non-CL bound of the run `run`: computed here, unless another process is computing it
-    (a cell running beside this one): then waited for, so that a bound several cells need is computed
+def finished_bound(bound: Config, folder: Path, poll_s: float) -> dict:
+    """The complete non-CL bound `bound` in `folder`: computed here, unless another process is computing
+    it (a cell running beside this one): then waited for, so that a bound several cells need is computed
     once. Another cell taking the bound's folder between the look and the run is waited for too."""
-    folder = bound_dir(run)
     told = False
     while True:
         owner = lock_owner(folder)
         if owner is None:
             try:
-                return upper_bound(run)
+                return bound_results(bound, folder)
             except FolderBusy:
                 pass
         elif not told:
@@ -48,33 +49,37 @@ class BoundPending(GencnerError):
 
 @dataclass(frozen=True)
 class BoundBeside:
-    """The bound of the run `run`, computed by its own cell beside the run (runner.BoundSource): the
-    run trains meanwhile and needs it only to write its gap. `give_back`: a worker of the parallel
-    launcher, which has other cells to run, raises BoundPending instead of waiting for another
-    process's bound."""
+    """The bound in `folder` of the run `run`, computed by its own cell beside the run: the run trains
+    meanwhile and needs it only to write its gap. `give_back`: a worker of the parallel launcher, which
+    has other cells to run, raises BoundPending instead of waiting for another process's bound."""
 
     run: Config
+    folder: Path
     poll_s: float
     give_back: bool = False
 
     def now(self) -> dict | None:
-        return complete_results(bound_dir(self.run))
+        return complete_results(self.folder)
 
     def wait(self) -> dict:
-        folder = bound_dir(self.run)
-        if self.give_back and self.now() is None and lock_owner(folder) is not None:
-            raise BoundPending(f"trained; waits for its bound {folder.name}")
-        return finished_bound(self.run, self.poll_s)
+        if self.give_back and self.now() is None and lock_owner(self.folder) is not None:
+            raise BoundPending(f"trained; waits for its bound {self.folder.name}")
+        return finished_bound(upper_bound_config(self.run), self.folder, self.poll_s)
 
 
 def run_cell(cell: Cell, poll_s: float, give_back: bool = False) -> None:
     """Runs `cell` to its end (a finished step is not trained again: the run folder resumes);
     `give_back`: see BoundBeside."""
     if cell.kind == BOUND:
-        finished_bound(cell.config, poll_s)
+        finished_bound(cell.config, cell.folder, poll_s)
         return
-    upper = BoundBeside(cell.config, poll_s, give_back) if cell.with_upper and wants_upper_bound(cell.config) else None
-    run_one(cell.config, upper)
+    console.print(f"[bold]{cell.config.method.name}[/] → {cell.folder}")
+    runner = Runner(cell.config, cell.folder)
+    if cell.bound is None:
+        runner.run()
+        return
+    beside = BoundBeside(cell.config, cell.bound, poll_s, give_back)
+    runner.run(report_beside(cell.folder, beside.now, beside.wait))
 
 
 def run_job(cell: dict, poll_s: float, threads: int | None) -> str:

@@ -1,6 +1,6 @@
 """`gencner experiment`'s grid: the cells run by the configured launcher (launcher.name), then one
-merge of the finished cells (merge.py). `sequential` is the experiment as it always ran, in this
-process; `--collect` runs nothing and merges what has finished."""
+merge of the finished cells (merge.py). `sequential` runs the cells one after the other in this
+process, bounds first; `--collect` runs nothing and merges what has finished."""
 
 from __future__ import annotations
 
@@ -14,21 +14,19 @@ from gencner.console import console
 from gencner.errors import GencnerError
 from gencner.experiment import complete_results
 from gencner.grid.cells import Cell, grid_cells
+from gencner.grid.execution import run_cell
 from gencner.grid.merge import merge
 from gencner.grid.progress import Board
 from gencner.run_identity import grid_dir
 from gencner.runlock import run_folder_lock
 
 
-def run_sequential(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool) -> None:
-    if len(cfgs) == 1:
-        from gencner.experiment import run_experiment
-
-        run_experiment(cfgs[0], perms, seeds, with_upper)
-    else:
-        from gencner.comparison import run_comparison
-
-        run_comparison(cfgs, perms, seeds, with_upper)
+def run_sequential(cells: Sequence[Cell], poll_s: float) -> None:
+    """Every cell in this process, in the grid's order (each bound before the runs compared with it); a
+    cell that fails stops the experiment there, and the same command resumes it."""
+    for cell in cells:
+        stopping.stop_if_requested()
+        run_cell(cell, poll_s)
 
 
 def board_of(cells: Sequence[Cell], title: str) -> Board:
@@ -68,11 +66,12 @@ def launch(
     """Runs the grid of `cfgs` (one method each) over `perms` × `seeds`, then merges it; 0 when every
     cell has finished (or was submitted, without --wait), 1 when some failed or did not run."""
     launcher = cfgs[0].launcher
-    if launcher.name == "sequential" and not collect:
-        run_sequential(cfgs, perms, seeds, with_upper)
-        return 0
     started = time.perf_counter()
     cells = grid_cells(cfgs, perms, seeds, with_upper)
+    if launcher.name == "sequential" and not collect:
+        run_sequential(cells, launcher.poll_s)
+        merge(cfgs, perms, seeds, time.perf_counter() - started)
+        return 0
     board = board_of(cells, f"{grid_dir(cfgs).name} · launcher={launcher.name}")
     ended = False
     if not collect:

@@ -129,7 +129,7 @@ class Slot:
 def ready(cell: Cell, board: Board, by_name: dict[str, Cell], trained: bool = False) -> bool:
     """A run may start once its bound's cell has: it trains beside the bound, which its own cell
     computes, once (execution.BoundBeside); a run given back `trained` waits for the bound's end."""
-    return cell.bound is None or board.state(by_name[cell.bound]) in ((FINISHED,) if trained else (RUNNING, FINISHED))
+    return cell.bound is None or board.state(by_name[cell.bound.name]) in ((FINISHED,) if trained else (RUNNING, FINISHED))
 
 
 def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Sequence[Share], logs: Path, board: Board) -> None:
@@ -143,9 +143,9 @@ def run_local(cells: Sequence[Cell], launcher: LauncherConfig, worker_shares: Se
     stopped = False
     try:
         while busy or (todo and idle):
-            for cell in [c for c in todo if c.kind == RUN and c.bound and board.state(by_name[c.bound]) == FAILED]:
+            for cell in [c for c in todo if c.kind == RUN and c.bound and board.state(by_name[c.bound.name]) == FAILED]:
                 todo.remove(cell)
-                board.failed(cell, f"not run: its bound {cell.bound} failed")
+                board.failed(cell, f"not run: its bound {cell.bound.name} failed")
             for slot in list(idle):
                 cell = next((c for c in todo if ready(c, board, by_name, c.name in trained)), None)
                 if cell is None:

@@ -11,7 +11,7 @@ Each type has one JSON round trip: `from_json(x.to_json()) == x`, and to_json wr
 files have always had, so readers of the JSON (W&B, notebooks, scripts) keep working."""
 
 from gencner.results.experiment_result import BoundStats, ExperimentResult, RunEntry, aggregate, experiment_result, is_experiment
-from gencner.results.run_result import Forgetting, RunResult, ScoresOnTestSet, UpperBoundRef, as_run_result
+from gencner.results.run_result import Forgetting, RunHeader, RunResult, ScoresOnTestSet, UpperBoundRef, as_run_result
 from gencner.results.stats import ComparisonRow, CurveStats, Stat
 from gencner.results.step_result import StepRecord, StepResult, StepTest
 from gencner.results.summary import summarise
@@ -23,6 +23,7 @@ __all__ = [
     "ExperimentResult",
     "Forgetting",
     "RunEntry",
+    "RunHeader",
     "RunResult",
     "ScoresOnTestSet",
     "Stat",

@@ -20,7 +20,7 @@ from gencner.results.stats import CurveStats
 
 FIRST_RUN_KEYS = ("method", "dataset", "setting", "model", "n_steps", "headline_test", "single_step")
 CURVES = ("macro_f1", "micro_f1", "learning_accuracy")
-# what run_experiment adds once every run is aggregated
+# what experiment.write_summary adds once every run is aggregated
 RUN_EXPERIMENT_KEYS = ("config", "permutations", "seeds", "seconds")
 # the runs of a grid merged before all of them finished (gencner.grid): their labels, p<perm>-s<seed>
 MISSING = "missing"
@@ -215,5 +215,5 @@ def experiment_result(name: str, runs: Sequence[RunResult | Mapping], missing: S
 
 
 def aggregate(name: str, runs: Sequence[RunResult | Mapping], missing: Sequence[str] = ()) -> dict:
-    """experiment_result as the results.json object run_experiment completes and writes."""
+    """experiment_result as the results.json object experiment.write_summary completes and writes."""
     return experiment_result(name, runs, missing).to_json()

@@ -181,6 +181,27 @@ RUN_KEYS = frozenset((*HEADER_KEYS, *PER_STEP_KEYS, *DERIVED_KEYS, "headline_tes
 
 
 @dataclass(frozen=True)
+class RunHeader:
+    """What a run is, as the runner describes it before its first step: the head of its results.json."""
+
+    run_dir: str
+    method: str
+    dataset: str
+    setting: str
+    cumulative: bool
+    permutation: int
+    seed: int
+    model: str
+    tasks: list[str]
+    task_types: list[list[str]]
+    n_steps: int
+    single_step: bool
+
+    def to_json(self) -> dict:
+        return {key: getattr(self, key) for key in HEADER_KEYS}
+
+
+@dataclass(frozen=True)
 class RunResult:
     """One run of a stream: what it is (the runner's header), its scores per test set, what each step
     did, and the bound it was compared with. `other`: keys this type does not read, kept as written."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from gencner.results.run_result import RunResult, ScoresOnTestSet, as_run_result
+from gencner.results.run_result import RunHeader, RunResult, ScoresOnTestSet, as_run_result
 from gencner.results.step_result import StepResult
 
 
-def summarise(steps: Sequence[StepResult | Mapping], header: Mapping, upper: RunResult | Mapping | None = None) -> RunResult:
+def summarise(steps: Sequence[StepResult | Mapping], header: RunHeader | Mapping, upper: RunResult | Mapping | None = None) -> RunResult:
     """The run after its finished `steps` (StepResults or their result.json objects, in order); `header`:
-    the runner's description of the run (RunResult.from_header); `upper`: the bound run's result, when known."""
+    the runner's description of the run (or its JSON object); `upper`: the bound run's result, when known."""
+    header = header.to_json() if isinstance(header, RunHeader) else header
     parsed = [s if isinstance(s, StepResult) else StepResult.from_json(s, f"step {k + 1} result") for k, s in enumerate(steps)]
     single = bool(header.get("single_step"))
     tests = list(parsed[0].tests) if parsed else []
