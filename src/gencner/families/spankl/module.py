@@ -41,11 +41,17 @@ class SpanStepModule(L.LightningModule):
     def on_train_start(self) -> None:
         self.train()  # Lightning 2.6 does not put a loaded model in train mode (see the pointer module)
 
+    new_loss_name = "bce"  # what the new types' loss is logged as
+
+    def step_loss(self, batch: dict):
+        """The batch's loss: total, its new-type part and its distillation part (None without a teacher)."""
+        return step_loss(self.model.logits(batch), batch, self.gold_columns)
+
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
-        loss = step_loss(self.model.logits(batch), batch, self.gold_columns)
+        loss = self.step_loss(batch)
         size = batch["input_ids"].size(0)
         self.log(f"{self.prefix}train/loss", loss.total.detach(), prog_bar=True, batch_size=size)
-        self.log(f"{self.prefix}train/bce", loss.new.detach(), batch_size=size)
+        self.log(f"{self.prefix}train/{self.new_loss_name}", loss.new.detach(), batch_size=size)
         if loss.distillation is not None:
             self.log(f"{self.prefix}train/kd", loss.distillation.detach(), batch_size=size)
         return loss.total

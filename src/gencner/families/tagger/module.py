@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
-
 from gencner.data.schema import Sentence
 from gencner.data.streams import Task
 from gencner.families.spankl.batching import attach_teacher
@@ -52,14 +50,10 @@ class TagStepModule(SpanStepModule):
         super().__init__(model, label_types, dev_tasks, True, warmup_ratio, log_prefix)
         self.temperature, self.kd_weight = temperature, kd_weight
 
-    def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
-        loss = step_loss(self.model, self.model.logits(batch), batch, self.gold_columns, self.temperature, self.kd_weight)
-        size = batch["input_ids"].size(0)
-        self.log(f"{self.prefix}train/loss", loss.total.detach(), prog_bar=True, batch_size=size)
-        self.log(f"{self.prefix}train/ce", loss.new.detach(), batch_size=size)
-        if loss.distillation is not None:
-            self.log(f"{self.prefix}train/kd", loss.distillation.detach(), batch_size=size)
-        return loss.total
+    new_loss_name = "ce"
+
+    def step_loss(self, batch: dict):
+        return step_loss(self.model, self.model.logits(batch), batch, self.gold_columns, self.temperature, self.kd_weight)
 
     def validation_step(self, batch: list, batch_idx: int) -> None:
         self.dev.update(decode(self.model, batch, len(batch)), [s.spans for s in batch])
