@@ -58,4 +58,5 @@ if [[ "${1:-all}" == all || "$1" == families ]]; then
   run launcher=sequential --methods gencner-keep-all spankl extendner addner --seeds 1
   run launcher=sequential --methods extendner addner tagger-finetune --seeds 1 2 3
   run launcher=sequential --methods spankl spankl-finetune --seeds 1 2 3
+  run launcher=sequential setting=filter-filter --methods spankl spankl-finetune --seeds 1
 fi
