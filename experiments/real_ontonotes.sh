@@ -10,7 +10,8 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 make --no-print-directory minilm
 train() { .venv/bin/gencner train experiment=real-ontonotes logger=csv trainer.progress=false "$@"; }
 # The continual runs of real-ontonotes.md were made without a bound (--no-upper): these commands resume
-# them. `setting.upper_bound=last-step` counts in a run's identity, so the bounds are their own section.
+# them. The bounds section compares the same run folders with their family's last-step bound (which bound
+# a continual run is compared with is not part of its identity): it trains the bounds only.
 run() { .venv/bin/gencner experiment experiment=real-ontonotes --no-upper launcher=sequential logger=csv trainer.progress=false "$@"; }
 if [[ "${1:-all}" == all || "$1" == offline ]]; then
   # each family offline (all six types at once on the whole pool), two epochs: the acceptance bar and the
@@ -28,7 +29,8 @@ if [[ "${1:-all}" == all || "$1" == filter-filter ]]; then
   for method in gencner gencner-keep-all gencner-distill-below spankl; do run setting=filter-filter method=$method; done
 fi
 if [[ "${1:-all}" == all || "$1" == bounds ]]; then
-  # each family's non-CL bound, trained once on all six chunks (the last step only), with one CL row each
+  # each family's non-CL bound, trained once on all six chunks (the last step only), beside the finished
+  # seed-1 rows above
   for method in gencner-keep-all spankl; do
     .venv/bin/gencner experiment experiment=real-ontonotes setting.upper_bound=last-step launcher=sequential \
       logger=csv trainer.progress=false method=$method

@@ -72,6 +72,11 @@ def result_config(data: dict) -> dict:
         default_parent, _ = _lookup(_defaults(), dotted)
         if parent is not None and default_parent is not None and parent.get(leaf) == default_parent.get(leaf):
             parent.pop(leaf, None)
+    setting = out.get("setting")
+    if isinstance(setting, dict) and not setting.get("cumulative") and not setting.get("single_step"):
+        # a continual run's upper_bound picks the bound it is compared with, not its results: the same
+        # run folder serves a comparison with the per-step bound and one with the last-step bound
+        setting.pop("upper_bound", None)
     return out
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from tests.metrics.test_run_statistics import TASKS, run
 
-from gencner.config import load_config
+from gencner.config import load_config, to_container
 from gencner.experiment import upper_bound_config
 from gencner.results import RunResult, stats, summarise
-from gencner.run_identity import upper_bound_dir
+from gencner.run_identity import result_config, upper_bound_dir
 
 
 def offline_bound(macro: float) -> RunResult:
@@ -28,6 +28,13 @@ def test_the_last_step_bound_is_the_cumulative_setting_in_one_step_in_a_folder_o
     assert every.setting.cumulative and not every.setting.single_step
     assert last.setting.cumulative and last.setting.single_step and last.setting.train == "split"
     assert upper_bound_dir(every) != upper_bound_dir(last)
+
+
+def test_which_bound_a_continual_run_is_compared_with_is_not_part_of_its_results_but_of_the_bounds():
+    every, last = (load_config(["setting=split-all", f"setting.upper_bound={b}"]) for b in ("every-step", "last-step"))
+    assert result_config(to_container(every)) == result_config(to_container(last))  # one run folder serves both
+    bounds = [result_config(to_container(upper_bound_config(cfg))) for cfg in (every, last)]
+    assert bounds[0] != bounds[1] and bounds[1]["setting"]["upper_bound"] == "last-step"
 
 
 def test_a_run_compared_with_a_last_step_bound_has_its_final_gap_and_no_gap_per_step():
