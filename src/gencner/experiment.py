@@ -59,8 +59,8 @@ def run_config(cfg: Config, permutation: int, seed: int) -> Config:
 
 
 def run_configs(cfg: Config, perms: Sequence[int], seeds: Sequence[int]) -> list[Config]:
-    """Every run of the experiment `cfg`, in the one order the sequential run, the grid's cells and the
-    merge all use: by permutation, then by seed."""
+    """Every run of the experiment `cfg`, in the one order the grid's cells and the merge use: by
+    permutation, then by seed."""
     return [run_config(cfg, perm, seed) for perm in perms for seed in seeds]
 
 

@@ -53,7 +53,7 @@ def run(cfg, folder, upper, monkeypatch) -> tuple[dict, Recorder, list]:
     recorder = Recorder(events)
     monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
     source = LateBound(*upper, events) if isinstance(upper, tuple) else LateBound(upper, 0, events)
-    return Runner(cfg, folder).run(report_beside(folder, source.now, source.wait)), recorder, events
+    return Runner(cfg, folder).run(report_beside(folder, source)), recorder, events
 
 
 @pytest.fixture(scope="module")
@@ -103,13 +103,13 @@ def test_a_run_given_back_before_its_bound_logs_every_step_once_when_taken_again
     monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
     source = GivenBack(bound, 99, events)
     with pytest.raises(BoundPending):
-        Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))
+        Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source))
     assert events == ["given back"] and not (tmp_path / "late" / "results.json").exists()
     # every step done: it only logs and writes
-    late = Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))
+    late = Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source))
     assert events == ["given back", "wait", "log", "log"] and recorder.steps == first_tracker.steps
     assert comparable(late) == comparable(first)
-    Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source.now, source.wait))  # once more: nothing logged twice
+    Runner(cfg, tmp_path / "late").run(report_beside(tmp_path / "late", source))  # once more: nothing logged twice
     assert events.count("log") == 2
 
 
@@ -125,3 +125,14 @@ def test_a_damaged_tracked_json_says_what_to_delete_and_deleting_it_resumes(grid
     tracked.unlink()  # as the line says: the tracker is taken to have every finished step
     again, recorder, _ = run(cfg, tmp_path / "run", bound, monkeypatch)
     assert recorder.steps == [] and comparable(again) == comparable(first)
+
+
+def test_a_grid_run_without_a_bound_logs_each_step_at_once_and_keeps_tracked_json_in_step(grid_run, tmp_path, monkeypatch):
+    cfg, _ = grid_run
+    events: list = []
+    recorder = Recorder(events)
+    monkeypatch.setattr("gencner.runner.make_tracker", lambda *args: recorder)
+    results = Runner(cfg, tmp_path / "run").run(report_beside(tmp_path / "run", None))
+    assert events == ["log", "log"] and all("cl/gap" not in step for step in recorder.steps)
+    assert json.loads((tmp_path / "run" / "tracked.json").read_text(encoding="utf-8")) == {"steps": 2}
+    assert "upper_bound" not in results

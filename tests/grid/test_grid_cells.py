@@ -13,7 +13,7 @@ from grid_support import STREAM
 
 from gencner.cli import main
 from gencner.config import load_config, to_container
-from gencner.errors import ConfigError
+from gencner.errors import ConfigError, GencnerError
 from gencner.experiment import run_config, upper_bound_config
 from gencner.grid.cells import BOUND, RUN, Cell, grid_cells
 from gencner.grid.execution import BoundBeside, BoundPending, finished_bound
@@ -171,3 +171,35 @@ def test_launcher_mistakes_stop_before_anything_runs(tmp_path, capsys, override,
     err = capsys.readouterr().err
     assert (message or "launcher.jobs=0 must be ≥ 1, or null") in err
     assert not any(tmp_path.iterdir())
+
+
+def test_another_rank_of_a_ddp_run_trains_the_bound_with_rank_0_instead_of_waiting_for_its_lock(tmp_path, monkeypatch):
+    run = run_config(configs(tmp_path, methods=("finetune",))[0], 0, 1)
+    bound = upper_bound_config(run)
+    folder = upper_bound_dir(bound)
+    called = []
+    monkeypatch.setattr("gencner.grid.execution.bound_results", lambda cfg, where: called.append(where) or {"status": "complete"})
+    monkeypatch.setenv("LOCAL_RANK", "1")  # as Lightning's ddp launcher starts the other ranks
+    with run_folder_lock(folder):  # rank 0, training the bound
+        assert finished_bound(bound, folder, poll_s=0.05) == {"status": "complete"} and called == [folder]
+
+
+def test_a_run_finished_without_its_cells_bound_is_not_finished_for_the_grid(tmp_path):
+    from gencner.grid.cells import cell_results
+
+    bound, run = grid_cells(configs(tmp_path, methods=("finetune",)), [0], [1])
+    run.folder.mkdir(parents=True)
+    results = run.folder / "results.json"
+    results.write_text('{"status": "complete", "macro_f1": [0.5]}')  # finished with --no-upper
+    assert cell_results(run) is None and cell_results(Cell(run.name, RUN, run.config, run.folder)) is not None
+    results.write_text('{"status": "complete", "upper_bound": {"run": "elsewhere/_upper/another-bound"}}')
+    assert cell_results(run) is None  # compared with another bound (setting.upper_bound changed)
+    results.write_text(f'{{"status": "complete", "upper_bound": {{"run": "moved/{bound.folder.name}"}}}}')
+    assert cell_results(run) is not None  # this bound, wherever its folder was when it was read
+
+
+def test_a_cell_written_by_an_earlier_version_is_refused_not_run_with_a_wrong_configuration(tmp_path):
+    bound, run = grid_cells(configs(tmp_path, methods=("finetune",)), [0], [1])
+    old = run.to_json() | {"with_upper": True, "bound": bound.name}
+    with pytest.raises(GencnerError, match="written by an earlier version of gencner; run the grid's command again"):
+        Cell.from_json(old)

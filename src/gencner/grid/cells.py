@@ -1,7 +1,8 @@
 """The cells of a grid: every (method, permutation, seed) run of an experiment or a comparison, and the
 non-CL bounds they are compared with, each bound once (runs of several methods share it: its folder
 leaves the method out) and before the runs that need it. A bound's folder is computed here, once: the
-bound's cell and the runs compared with it carry it."""
+bound's cell and the runs compared with it carry it. Whether a cell has finished is decided here too
+(`cell_results`), for every launcher and the merge."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Literal
 
 from gencner.config import from_container, to_container
 from gencner.config.schema import Config
-from gencner.experiment import run_configs, upper_bound_config, wants_upper_bound
+from gencner.errors import GencnerError
+from gencner.experiment import complete_results, run_configs, upper_bound_config, wants_upper_bound
 from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
 
 BOUND: Literal["bound"] = "bound"
@@ -43,8 +45,21 @@ class Cell:
 
     @classmethod
     def from_json(cls, data: dict) -> Cell:
+        if "with_upper" in data:  # an earlier version's cell: its bound cell held a run's configuration
+            raise GencnerError(f"cell {data.get('name')} was written by an earlier version of gencner; run the grid's command again")
         bound = None if data["bound"] is None else Path(data["bound"])
         return cls(data["name"], data["kind"], from_container(data["config"]), Path(data["folder"]), bound)
+
+
+def cell_results(cell: Cell) -> dict | None:
+    """The results.json of a finished cell, or None: every step done and, for a run compared with a bound,
+    compared with that bound (a run finished without it, or beside another one, runs again: it only
+    writes its results, with the gap to this bound)."""
+    results = complete_results(cell.folder)
+    if results is None or cell.kind == BOUND or cell.bound is None:
+        return results
+    compared = (results.get("upper_bound") or {}).get("run")
+    return results if compared is not None and Path(compared).name == cell.bound.name else None
 
 
 def run_cell_name(run: Config) -> str:
@@ -54,7 +69,7 @@ def run_cell_name(run: Config) -> str:
 
 def grid_cells(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], with_upper: bool = True) -> list[Cell]:
     """The cells of the experiments of `cfgs` (one method each) over `perms` × `seeds`: the bounds
-    first, then the runs in the order the sequential experiment runs them."""
+    first, then the runs in experiment.run_configs' order."""
     bounds: dict[Path, Cell] = {}
     runs: list[Cell] = []
     for cfg in cfgs:

@@ -11,6 +11,7 @@ from pathlib import Path
 from gencner import stopping
 from gencner.config.schema import Config
 from gencner.console import console
+from gencner.distributed import launched_as_main
 from gencner.errors import GencnerError
 from gencner.experiment import bound_results, complete_results, upper_bound_config
 from gencner.grid.beside import report_beside
@@ -22,7 +23,10 @@ from gencner.runner import Runner
 def finished_bound(bound: Config, folder: Path, poll_s: float) -> dict:
     """The complete non-CL bound `bound` in `folder`: computed here, unless another process is computing
     it (a cell running beside this one): then waited for, so that a bound several cells need is computed
-    once. Another cell taking the bound's folder between the look and the run is waited for too."""
+    once. Another cell taking the bound's folder between the look and the run is waited for too. The
+    other ranks of a multi-process run (ddp reruns the command) train it with rank 0, which holds the lock."""
+    if not launched_as_main():
+        return bound_results(bound, folder)
     told = False
     while True:
         owner = lock_owner(folder)
@@ -74,12 +78,8 @@ def run_cell(cell: Cell, poll_s: float, give_back: bool = False) -> None:
         finished_bound(cell.config, cell.folder, poll_s)
         return
     console.print(f"[bold]{cell.config.method.name}[/] → {cell.folder}")
-    runner = Runner(cell.config, cell.folder)
-    if cell.bound is None:
-        runner.run()
-        return
-    beside = BoundBeside(cell.config, cell.bound, poll_s, give_back)
-    runner.run(report_beside(cell.folder, beside.now, beside.wait))
+    beside = BoundBeside(cell.config, cell.bound, poll_s, give_back) if cell.bound is not None else None
+    Runner(cell.config, cell.folder).run(report_beside(cell.folder, beside))
 
 
 def run_job(cell: dict, poll_s: float, threads: int | None) -> str:

@@ -12,8 +12,7 @@ from gencner import stopping
 from gencner.config.schema import Config
 from gencner.console import console
 from gencner.errors import GencnerError
-from gencner.experiment import complete_results
-from gencner.grid.cells import Cell, grid_cells
+from gencner.grid.cells import Cell, cell_results, grid_cells
 from gencner.grid.execution import run_cell
 from gencner.grid.merge import merge
 from gencner.grid.progress import Board
@@ -33,7 +32,7 @@ def board_of(cells: Sequence[Cell], title: str) -> Board:
     """The cells' states at the start: a cell whose results.json is complete is finished already."""
     board = Board(cells, title)
     for cell in cells:
-        if complete_results(cell.folder) is not None:
+        if cell_results(cell) is not None:
             board.done_before(cell)
     return board
 
@@ -70,7 +69,7 @@ def launch(
     cells = grid_cells(cfgs, perms, seeds, with_upper)
     if launcher.name == "sequential" and not collect:
         run_sequential(cells, launcher.poll_s)
-        merge(cfgs, perms, seeds, time.perf_counter() - started)
+        merge(cfgs, perms, seeds, cells, time.perf_counter() - started)
         return 0
     board = board_of(cells, f"{grid_dir(cfgs).name} · launcher={launcher.name}")
     ended = False
@@ -80,7 +79,7 @@ def launch(
     else:
         console.print(board.table())
     # the grid's wall time when this command ran it to its end; a submission's or a collection's is not known
-    merge(cfgs, perms, seeds, time.perf_counter() - started if ended else None)
+    merge(cfgs, perms, seeds, cells, time.perf_counter() - started if ended else None)
     return report(board, collect, ended)
 
 

@@ -1,7 +1,7 @@
 """One merge for every launcher: the experiment summaries and, with several methods, the comparison,
-built from the finished cells' results.json by the functions the sequential experiment writes them with
-(experiment.write_summary, comparison.write_comparison), so that they read the same whatever ran the
-cells. A run not finished yet is left out and named in its experiment's summary (status partial)."""
+built from the finished cells' results.json (experiment.write_summary, comparison.write_comparison), so
+that they read the same whatever ran the cells. A run not finished yet (or not yet compared with its
+cell's bound: cells.cell_results) is left out and named in its experiment's summary (status partial)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from collections.abc import Sequence
 from gencner.comparison import write_comparison
 from gencner.config.schema import Config
 from gencner.console import console
-from gencner.experiment import complete_results, run_configs, write_summary
+from gencner.experiment import run_configs, write_summary
+from gencner.grid.cells import RUN, Cell, cell_results
 from gencner.run_identity import experiment_dir, experiment_run_dir, run_label
 
 
-def merge(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], seconds: float | None) -> list[dict]:
-    """The summaries written (one per experiment with a finished run); the comparison of those."""
+def merge(cfgs: Sequence[Config], perms: Sequence[int], seeds: Sequence[int], cells: Sequence[Cell], seconds: float | None) -> list[dict]:
+    """The summaries written (one per experiment with a finished run); the comparison of those. `cells`:
+    the grid's (cells.grid_cells of the same arguments), whose runs are looked up by folder."""
+    by_folder = {cell.folder: cell for cell in cells if cell.kind == RUN}
     merged: list[tuple[Config, dict]] = []
     for cfg in cfgs:
         runs = run_configs(cfg, perms, seeds)
-        found = [(run, complete_results(experiment_run_dir(run))) for run in runs]
+        found = [(run, cell_results(by_folder[experiment_run_dir(run)])) for run in runs]
         finished = [results for _, results in found if results is not None]
         missing = [run_label(run) for run, results in found if results is None]
         if not finished:

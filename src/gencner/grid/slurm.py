@@ -15,8 +15,7 @@ from gencner import stopping
 from gencner.atomic import write_json
 from gencner.config.schema import LauncherConfig
 from gencner.errors import ConfigError
-from gencner.experiment import complete_results
-from gencner.grid.cells import BOUND, RUN, Cell
+from gencner.grid.cells import BOUND, RUN, Cell, cell_results
 from gencner.grid.execution import run_job
 from gencner.grid.progress import QUEUED, RUNNING, Board
 from gencner.jsonfile import read_json
@@ -120,7 +119,7 @@ def wait_for(jobs: dict[str, object], cells: Sequence[Cell], board: Board, poll_
             job = jobs[name]
             if job.done():
                 del pending[name]
-                if complete_results(cell.folder) is not None:
+                if cell_results(cell) is not None:
                     board.finished(cell)
                 else:
                     board.failed(cell, why_failed(job), Path(job.paths.stderr))
