@@ -27,7 +27,7 @@ from gencner.checkpoints import file_digest
 from gencner.cl.callbacks import StepData, step_data
 from gencner.cl.context import TaskContext
 from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
-from gencner.cl.results import finished_steps, step_dir, summarise, write_step
+from gencner.cl.results import RUN_HEADER, finished_steps, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
 from gencner.cl.step_warnings import step_warnings
 from gencner.config import to_container
@@ -199,6 +199,7 @@ class Runner:
         check_every_step_trains(stream)  # before the base model is built or denoised
         stop_if_requested()  # reading a large corpus has no safe point of its own
         header = self.header(stream)
+        write_json(self.run_dir / RUN_HEADER, header.to_json())  # what the run is, before it has a result
         self.tracker = make_tracker(cfg, self.run_dir, self.run_dir.name, "upper-bound" if cfg.setting.cumulative else "cl", config)
         remove_stale_temporaries(self.run_dir)  # left by a run killed while writing
         done, damaged = finished_steps(self.run_dir)

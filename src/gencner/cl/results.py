@@ -1,5 +1,7 @@
 """A run folder's step results: steps/step-NN/result.json and scores.csv, written when a step is tested,
-read back on resume. What the run's results.json holds is built from them by gencner.results.summarise.
+read back on resume. What the run's results.json holds is built from them by gencner.results.summarise,
+with the run's header (run.json, written before its first step): a run stopped before its end has no
+results.json, and `partial_results` reads what its finished steps say.
 
 A step's result.json holds, for each test set, the per-type counts over the seen types and its matrix
 row (per-task F1 of tasks 1..k in stream order); every other score is derived from those rows."""
@@ -13,10 +15,13 @@ from pathlib import Path
 from gencner.atomic import write_json, write_text
 from gencner.errors import DataError
 from gencner.jsonfile import read_json
-from gencner.results import StepResult, summarise
+from gencner.results import RunResult, StepResult, summarise
 from gencner.results.formatting import fraction
 
-__all__ = ["finished_steps", "parse_step_result", "scores_csv", "step_dir", "summarise", "write_step"]
+__all__ = ["RUN_HEADER", "finished_steps", "parse_step_result", "partial_results", "scores_csv", "step_dir", "summarise", "write_step"]
+
+
+RUN_HEADER = "run.json"  # the runner's RunHeader: what the run is (method, stream, seed ...)
 
 
 def step_dir(run_dir: Path, step: int) -> Path:
@@ -71,3 +76,16 @@ def write_step(run_dir: Path, record: dict) -> StepResult:
     write_text(folder / "scores.csv", scores_csv(step))
     write_json(folder / "result.json", record)  # last: its presence marks the step finished
     return step
+
+
+def partial_results(run_dir: Path) -> RunResult | None:
+    """The results of a run folder without results.json (stopped before its end) after its finished
+    steps, status partial; None when it has no header or no finished step."""
+    header = run_dir / RUN_HEADER
+    done, _ = finished_steps(run_dir)
+    if not header.is_file() or not done:
+        return None
+    data = read_json(header)
+    if not isinstance(data, dict):
+        raise DataError(header, None, f"expected a JSON object, found {type(data).__name__}")
+    return summarise(done, data)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gencner.cl.results import partial_results
 from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
 from gencner.results import ExperimentResult, RunResult, is_experiment, stats
@@ -50,8 +51,12 @@ class UpperBound:
 
 
 def read_results(folder: Path) -> ExperimentResult | RunResult:
+    """A folder's results.json; a run folder stopped before its end: its finished steps (status partial)."""
     path = Path(folder) / "results.json"
     if not path.is_file():
+        partial = partial_results(Path(folder))
+        if partial is not None:
+            return partial
         raise GencnerError(
             f"{folder} has no results.json; give a run folder (runs/<name>/runs/p0-s1) or an experiment folder (runs/<name>)"
         )
