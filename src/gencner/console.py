@@ -87,7 +87,10 @@ def matrix_table(results: RunResult | Mapping, title: str = "") -> Table:
     each task's forgetting (BI). `results`: a run's result, or the results.json of a run or of a one-run
     experiment (which holds its run's details)."""
     run = as_run_result(results)
-    upper = run.upper_bound.macro_f1 if run.upper_bound else None
+    upper, gap = (run.upper_bound.macro_f1, run.gap) if run.upper_bound else (None, None)
+    if run.upper_bound and run.upper_bound.last_step_only:  # its one point is the last step's bound
+        last = [None] * (run.n_steps - 1)
+        upper, gap = last + upper, last + [run.final_gap if len(run.matrix) == run.n_steps else None]
     table = Table(title=_run_title(run, title), header_style="bold")
     table.add_column("after")
     for task in run.tasks:
@@ -102,7 +105,7 @@ def matrix_table(results: RunResult | Mapping, title: str = "") -> Table:
     for k, row in enumerate(run.matrix):
         extra = [points(run.micro_f1[k]), points(run.macro_f1[k]), points(run.learning_accuracy[k])]
         if upper:
-            extra += [point_at(upper, k, missing=""), point_at(run.gap, k, missing="")]
+            extra += [point_at(upper, k, missing=""), point_at(gap, k, missing="")]
         table.add_row(f"step {k + 1}", *points_cells(row, n_tasks, missing=""), *extra)
     if len(run.matrix) > 1:
         f = run.forgetting
@@ -129,8 +132,13 @@ def experiment_table(summary: ExperimentResult | Mapping) -> Table:
         table.add_column(column, justify="right")
     n_steps = len(exp.macro_f1.mean)
     curves = [exp.macro_f1, exp.micro_f1] + ([exp.learning_accuracy] if with_learned else [])
-    curves.append(exp.upper_bound.macro_f1 if exp.upper_bound else CurveStats([], [], 0))
-    columns = [curve_cells(c, n_steps, missing="") for c in curves] + [points_cells(exp.gap, n_steps, missing="")]
+    bound = exp.upper_bound.macro_f1 if exp.upper_bound else CurveStats([], [], 0)
+    columns = [curve_cells(c, n_steps, missing="") for c in curves]
+    if exp.upper_bound and exp.upper_bound.last_step_only:  # one point each: the last step's bound and gap
+        last = [""] * (exp.n_steps - 1)
+        columns += [last + curve_cells(bound, 1, missing=""), last + [points(exp.final_gap, missing="")]]
+    else:
+        columns += [curve_cells(bound, n_steps, missing=""), points_cells(exp.gap, n_steps, missing="")]
     for k in range(n_steps):
         table.add_row(str(k + 1), *(column[k] for column in columns))
     return table

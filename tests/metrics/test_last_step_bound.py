@@ -53,3 +53,19 @@ def test_a_per_step_bound_still_gives_the_gap_at_every_step():
     assert not bound.as_bound().last_step_only
     cl = run(1, [[0.8], [0.4, 0.6]], bound)
     assert cl.gap == pytest.approx([0.1, 0.4]) and len(TASKS) == 2
+
+
+def test_an_experiment_against_last_step_bounds_has_its_final_gap_and_shows_the_bound_at_the_last_step():
+    from tests.cli.test_matrix_table import numbers, rendered
+
+    from gencner.console import experiment_table, matrix_table
+    from gencner.results import ExperimentResult, aggregate
+
+    runs = [run(seed, [[0.8], [0.4, 0.6]], offline_bound(0.9)) for seed in (1, 2)]
+    exp = ExperimentResult.from_json(aggregate("x", runs), "results.json")  # the flag survives results.json
+    assert exp.upper_bound.last_step_only and exp.gap == [] and exp.final_gap == pytest.approx(0.4)
+    rows = [numbers(line) for line in rendered(experiment_table(exp)) if line.strip().startswith("│")]
+    # step 1: three curves (mean and std each), no bound and no gap; step 2: the bound (± 0.00) and the gap
+    assert len(rows[0]) == 6 and rows[1][-3:] == ["90.00", "0.00", "40.00"]
+    steps = [numbers(line) for line in rendered(matrix_table(runs[0])) if "step" in line]
+    assert steps[0][-2:] != ["90.00", "-30.00"] and steps[1][-2:] == ["90.00", "40.00"]

@@ -80,7 +80,8 @@ def write_step(run_dir: Path, record: dict) -> StepResult:
 
 def partial_results(run_dir: Path) -> RunResult | None:
     """The results of a run folder without results.json (stopped before its end) after its finished
-    steps, status partial; None when it has no header or no finished step."""
+    steps, status partial (complete when every step finished and only results.json was not written);
+    None when it has no header or no finished step."""
     header = run_dir / RUN_HEADER
     done, _ = finished_steps(run_dir)
     if not header.is_file() or not done:

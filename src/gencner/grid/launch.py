@@ -21,11 +21,13 @@ from gencner.runlock import run_folder_lock
 
 
 def run_sequential(cells: Sequence[Cell], poll_s: float) -> None:
-    """Every cell in this process, in the grid's order (each bound before the runs compared with it); a
-    cell that fails stops the experiment there, and the same command resumes it."""
+    """Every unfinished cell in this process, in the grid's order (each bound before the runs compared with
+    it); finished cells are kept, as every launcher keeps them (cells.cell_results). A cell that fails
+    stops the experiment there, and the same command resumes it."""
     for cell in cells:
         stopping.stop_if_requested()
-        run_cell(cell, poll_s)
+        if cell_results(cell) is None:
+            run_cell(cell, poll_s)
 
 
 def board_of(cells: Sequence[Cell], title: str) -> Board:

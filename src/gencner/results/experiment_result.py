@@ -73,15 +73,18 @@ class BoundStats:
 
     macro_f1: CurveStats
     runs: list[str | None]
+    last_step_only: bool = False  # bounds of the last step only (UpperBoundRef.last_step_only): one point each
 
     def to_json(self) -> dict:
-        return {"macro_f1": self.macro_f1.mean, "macro_f1_std": self.macro_f1.std, "runs": self.runs}
+        out = {"macro_f1": self.macro_f1.mean, "macro_f1_std": self.macro_f1.std, "runs": self.runs}
+        return out | ({"last_step_only": True} if self.last_step_only else {})
 
     @classmethod
     def from_json(cls, data: Mapping, source: str) -> BoundStats:
         fields = Fields(data, source, "upper_bound")
         runs = fields.list_of("runs")
-        return cls(CurveStats(fields.list_of("macro_f1"), fields.list_of("macro_f1_std"), len(runs)), runs)
+        curve = CurveStats(fields.list_of("macro_f1"), fields.list_of("macro_f1_std"), len(runs))
+        return cls(curve, runs, bool(data.get("last_step_only", False)))
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,18 @@ class ExperimentResult:
 
     @property
     def gap(self) -> list[float] | None:
-        """The bound's mean Macro-F1 − the experiment's, per step; None without a bound."""
-        return stats.gap_of_means(self.upper_bound.macro_f1, self.macro_f1) if self.upper_bound else None
+        """The bound's mean Macro-F1 − the experiment's, per step; None without a bound; none per step
+        against bounds of the last step only (`final_gap`)."""
+        if not self.upper_bound:
+            return None
+        return [] if self.upper_bound.last_step_only else stats.gap_of_means(self.upper_bound.macro_f1, self.macro_f1)
+
+    @property
+    def final_gap(self) -> float | None:
+        """The bounds' mean last Macro-F1 − the experiment's mean last Macro-F1."""
+        if not (self.upper_bound and self.upper_bound.macro_f1.mean and self.macro_f1.mean):
+            return None
+        return self.upper_bound.macro_f1.mean[-1] - self.macro_f1.mean[-1]
 
     def to_json(self) -> dict:
         out = {
@@ -206,7 +219,7 @@ def experiment_result(name: str, runs: Sequence[RunResult | Mapping], missing: S
         learning_accuracy=stats.learning_accuracy_stats(runs),
         matrix=stats.mean_matrix([r.matrix for r in runs]),
         forgetting=_mean_forgetting(runs),
-        upper_bound=BoundStats(bound, bound_runs) if bound.n else None,
+        upper_bound=BoundStats(bound, bound_runs, any(r.upper_bound and r.upper_bound.last_step_only for r in runs)) if bound.n else None,
         missing=list(missing),
     )
     if len(runs) == 1:  # one run: its details (thresholds, pseudo-labels, timings, ...) at the top level
