@@ -13,7 +13,7 @@ from typing import Literal
 
 from gencner.config import from_container, to_container
 from gencner.config.schema import Config
-from gencner.errors import GencnerError
+from gencner.errors import DataError, GencnerError
 from gencner.experiment import complete_results, run_configs, upper_bound_config, wants_upper_bound
 from gencner.run_identity import experiment_dir, experiment_run_dir, folder_name, run_label, upper_bound_dir
 
@@ -54,8 +54,11 @@ class Cell:
 def cell_results(cell: Cell) -> dict | None:
     """The results.json of a finished cell, or None: every step done and, for a run compared with a bound,
     compared with that bound (a run finished without it, or beside another one, runs again: it only
-    writes its results, with the gap to this bound)."""
-    results = complete_results(cell.folder)
+    writes its results, with the gap to this bound; so does a cell whose results.json is damaged)."""
+    try:
+        results = complete_results(cell.folder)
+    except DataError:  # damaged: the cell runs again, and writes it again from its finished steps
+        return None
     if results is None or cell.kind == BOUND or cell.bound is None:
         return results
     compared = (results.get("upper_bound") or {}).get("run")
