@@ -21,6 +21,7 @@ fi
 if [[ "${1:-all}" == all || "$1" == split-all ]]; then
   # seed 1 of every row
   for method in spankl gencner-keep-all gencner-distill-below gencner finetune spankl-finetune; do run method=$method; done
+  .venv/bin/gencner report runs/real-ontonotes/ontonotes-split-all-{spankl,gencner-keep-all,gencner-distill-below,gencner,finetune,spankl-finetune}-minilm --out runs/real-ontonotes/report
 fi
 if [[ "${1:-all}" == all || "$1" == seeds ]]; then
   for method in gencner-keep-all gencner-distill-below gencner; do run method=$method --seeds 1 2 3; done
