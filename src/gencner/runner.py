@@ -170,18 +170,19 @@ class Runner:
             single_step=bool(self.cfg.setting.single_step),
         )
 
-    def run(self, reporting: Reporting = report_each_step) -> dict:
+    def run(self, reporting: Reporting = report_each_step, until_step: int | None = None) -> dict | None:
         """Trains the stream's unfinished steps and writes results.json; `reporting`: who logs the steps
         and compares the run with its bound (by default each step is logged as it finishes, without a
-        bound)."""
+        bound). With `until_step`, stops once that step is finished, as a stop signal between steps
+        would: the run is left unfinished (None, no results.json) and resumes from there."""
         # one writer per folder; the other ranks of a multi-process run write nothing
         lock = run_folder_lock(self.run_dir) if launched_as_main() else nullcontext()
         with lock as stale_owner:
             if stale_owner:
                 warn(f"{self.run_dir}: taking over the lock of {describe(stale_owner)}, which no longer runs")
-            return self._run(reporting)
+            return self._run(reporting, until_step)
 
-    def _run(self, reporting: Reporting) -> dict:
+    def _run(self, reporting: Reporting, until_step: int | None) -> dict | None:
         cfg = self.cfg
         config = to_container(cfg)
         started = bool(finished_steps(self.run_dir)[0])
@@ -206,14 +207,19 @@ class Runner:
         if damaged:
             warn(damaged)
         report = reporting(self.tracker, header, len(done))
+        todo = stream.steps[len(done) : until_step]
         # every step finished: only results.json is left to write, which needs no model
-        model = self.resume_model(done, corpus) if len(done) < len(stream.steps) else None
-        for step in stream.steps[len(done) :]:
+        model = self.resume_model(done, corpus) if todo else None
+        for step in todo:
             stop_if_requested()  # between steps nothing is half-done
             done.append(self.run_step(step, model, corpus))
             console.print(matrix_table(report.after_step(done), title=f"after step {step.step}"))
             for line in step_warnings(done[-1], model.max_source_tokens):
                 warn(line)
+        if len(done) < len(stream.steps):  # stopped where until_step asked
+            where = f"stopped after step {len(done)} of {len(stream.steps)} as asked (--until-step)"
+            console.print(f"{where}: the same command without it goes on from there")
+            return None
         stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
         results = report.final(done)
         written = results.to_json()
