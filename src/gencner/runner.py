@@ -217,8 +217,7 @@ class Runner:
             for line in step_warnings(done[-1], model.max_source_tokens):
                 warn(line)
         if len(done) < len(stream.steps):  # stopped where until_step asked
-            where = f"stopped after step {len(done)} of {len(stream.steps)} as asked (--until-step)"
-            console.print(f"{where}: the same command without it goes on from there")
+            console.print(f"stopped after step {len(done)} of {len(stream.steps)} as asked")
             return None
         stop_if_requested()  # asked during the last step's saving: the rerun writes results.json
         results = report.final(done)

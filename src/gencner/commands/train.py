@@ -37,6 +37,7 @@ def run(overrides: list[str], conf: str | None = None, until_step: int | None = 
     console.print(f"[bold]gencner train[/] → {run_dir}")
     results = Runner(cfg, run_dir).run(until_step=until_step)
     if results is None:  # stopped at --until-step: the steps' tables are printed, there is no final one
+        console.print("the same command without --until-step goes on from there")
         return 0
     console.print(matrix_table(results, title="final"))
     console.print(f"results: {run_dir / 'results.json'}")
