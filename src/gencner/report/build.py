@@ -38,7 +38,9 @@ def upper_notes(methods: Sequence[Method], upper: UpperBound | None) -> list[str
     """What a reader of the bound row and gap rows should know: no bound at all, or several pooled."""
     if not upper:
         return ["No non-CL upper bound in these runs (run them with `gencner experiment`)."]
-    compared_with = {frozenset(r.upper_bound.run for r in m.runs if r.upper_bound) for m in methods}
+    # the methods compared with this bound's runs (another family's bound is another row)
+    ours = set(upper.runs)
+    compared_with = {frozenset(r.upper_bound.run for r in m.runs if r.upper_bound and r.upper_bound.run in ours) for m in methods}
     if len(compared_with - {frozenset()}) > 1:  # e.g. experiments of different settings in one report
         return [
             f"The methods were compared with different upper-bound runs: the bound row pools all {len(upper.runs)} "
@@ -54,7 +56,7 @@ def write_figures(inputs: ReportInputs, out: Path) -> tuple[list[tuple[str, str]
     save(figures.forgetting_curves(methods, upper), out / written[0][1])
     written.append(("Gap decomposition: Macro-F1, forgetting and what was not learned, at the last step", "gap_decomposition.png"))
     save(figures.gap_decomposition(methods, upper), out / written[-1][1])
-    notes = upper_notes(methods, upper)
+    notes = [*inputs.notes, *upper_notes(methods, upper)]
     for method in methods:
         for kind, figure in figures.method_figures(method).items():
             if figure is None:
@@ -66,11 +68,11 @@ def write_figures(inputs: ReportInputs, out: Path) -> tuple[list[tuple[str, str]
     return written, notes
 
 
-def write_report(folders: Iterable[str | Path], out: str | Path | None = None) -> Path:
+def write_report(folders: Iterable[str | Path], out: str | Path | None = None, bounds: Iterable[str | Path] = ()) -> Path:
     """Loads the folders, writes the figures and report.md into `out` (default: <first folder>/report)
-    and returns the path of report.md."""
+    and returns the path of report.md; `bounds`: single-step runs to compare runs without a bound with."""
     folders = [Path(f) for f in folders]
-    inputs = loading.load_report_inputs(folders)
+    inputs = loading.load_report_inputs(folders, bounds)
     out = Path(out) if out is not None else folders[0] / "report"
     written, notes = write_figures(inputs, out)
     path = out / "report.md"

@@ -58,7 +58,10 @@ def forgetting_curves(methods: Sequence[Method], upper: UpperBound | None = None
         curve = stats.macro_f1_stats(method.runs)
         _curve(ax, curve, method.label)
         n_steps = max(n_steps, len(curve.mean))
-    if upper:
+    if upper and upper.last_step_only:  # one point, at the methods' last step
+        final = upper.stats.final()
+        ax.plot([n_steps], [final.mean * POINTS], marker="*", markersize=12, linestyle="none", color="black", label=upper.label)
+    elif upper:
         _curve(ax, upper.stats, upper.label, linestyle="--", color="black")
         n_steps = max(n_steps, len(upper.stats.mean))
     _step_axis(ax, n_steps, "Macro-F1 (points)")
@@ -73,14 +76,16 @@ def gap_decomposition(methods: Sequence[Method], upper: UpperBound | None = None
     rows = series.comparison(methods, [])  # the bound is the dashed line, not a bar
     bound = upper.stats.final() if upper else None
     figure, ax = new_figure(6.4, 1.2 + 0.5 * max(len(rows), 1))
-    for y, row in enumerate(rows):
+    for y, (row, method) in enumerate(zip(rows, methods, strict=True)):
         final = row.final.mean * POINTS if row.final else 0.0
         forgetting = max(row.forgetting.mean * POINTS, 0.0) if row.forgetting else 0.0
         xerr = row.final.std * POINTS if row.final and row.final.n > 1 else None
         ax.barh(y, final, color="tab:blue", xerr=xerr, capsize=3, label="Macro-F1" if y == 0 else None)
         ax.barh(y, forgetting, left=final, color="tab:red", alpha=0.6, label="forgetting (learned − Macro-F1)" if y == 0 else None)
-        if bound:
-            learning = max(bound.mean * POINTS - final - forgetting, 0.0)
+        # each method's own bound (families differ), the line's where a run recorded none
+        own = stats.final_learning_part_stats(method.runs)
+        if own or bound:
+            learning = max(own.mean * POINTS if own else bound.mean * POINTS - final - forgetting, 0.0)
             ax.barh(
                 y,
                 learning,

@@ -35,6 +35,7 @@ class Method:
     kind: str
     results: ExperimentResult | RunResult
     runs: list[RunResult]
+    run_dirs: list[Path] = field(default_factory=list)  # the folder each of `runs` was read from
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,18 @@ class UpperBound:
     label: str
     runs: list[str]
     curves: list[list[float]]
+    # trained once on every task (an offline run, setting.upper_bound=last-step): its one point is the
+    # bound of the methods' last step, not of their first
+    last_step_only: bool = False
 
     @property
     def stats(self) -> CurveStats:
         return stats.curve_stats(self.curves)
+
+    def mean_curve(self, n_steps: int) -> list[float | None]:
+        """The mean Macro-F1 at each of `n_steps` steps; a last-step-only bound has its point at the last."""
+        mean = self.stats.mean
+        return [None] * (n_steps - len(mean)) + list(mean) if self.last_step_only else list(mean)
 
 
 def read_results(folder: Path) -> ExperimentResult | RunResult:
@@ -83,12 +92,13 @@ def load_method(folder: str | Path) -> Method:
     folder = Path(folder)
     results = read_results(folder)
     if isinstance(results, ExperimentResult):
-        runs = [read_run(run_folder(folder, entry.dir)) for entry in results.runs]
+        run_dirs = [run_folder(folder, entry.dir) for entry in results.runs]
+        runs = [read_run(path) for path in run_dirs]
         kind, name = "experiment", results.experiment
     else:
-        runs, kind, name = [results], "run", folder.name
+        runs, run_dirs, kind, name = [results], [folder], "run", folder.name
     method = results.method or name
-    return Method(label=method, method=method, name=name, folder=str(folder), kind=kind, results=results, runs=runs)
+    return Method(label=method, method=method, name=name, folder=str(folder), kind=kind, results=results, runs=runs, run_dirs=run_dirs)
 
 
 def unique_labels(methods: Sequence[Method]) -> list[Method]:
@@ -109,9 +119,13 @@ def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()
     """The non-CL curves, once per bound run (experiments of several methods share them), one bound per
     bound method: a pointer BART's bound and a span scorer's are different bounds, never pooled."""
     curves: dict[str, dict[str, list[float]]] = {}
+    single_step: set[str] = set()  # the paths of bounds trained once on every task
     for m in upper_folders:
         for run in m.runs:
-            curves.setdefault(m.method, {})[str(run.run_dir or m.folder)] = run.macro_f1
+            path = str(run.run_dir or m.folder)
+            curves.setdefault(m.method, {})[path] = run.macro_f1
+            if run.single_step:
+                single_step.add(path)
     seen = {path for group in curves.values() for path in group}
     for m in methods:
         for run in m.runs:
@@ -120,12 +134,14 @@ def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()
                 if path not in seen:  # methods of one experiment share their bound: read its method once
                     seen.add(path)
                     curves.setdefault(_bound_method(path), {})[path] = run.upper_bound.macro_f1
+                    if run.upper_bound.last_step_only:
+                        single_step.add(path)
     out = []
     for method in sorted(curves, key=lambda name: (name != BOUND_METHOD, name)):
         paths = sorted(curves[method])
         # beside another family's bound every bound names its method; alone it needs no name
         label = UPPER_LABEL if len(curves) == 1 and method == BOUND_METHOD else f"{UPPER_LABEL}, {method}"
-        out.append(UpperBound(label, paths, [curves[method][p] for p in paths]))
+        out.append(UpperBound(label, paths, [curves[method][p] for p in paths], all(p in single_step for p in paths)))
     return out
 
 
@@ -134,16 +150,26 @@ class ReportInputs:
     methods: list[Method]
     upper: UpperBound | None  # the first bound (figures draw one); `uppers` holds every family's
     uppers: list[UpperBound] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the report should say about the bounds given
 
 
-def load_report_inputs(folders: Iterable[str | Path]) -> ReportInputs:
-    """The methods of the given folders, in order, and their bound."""
+def load_report_inputs(folders: Iterable[str | Path], bounds: Iterable[str | Path] = ()) -> ReportInputs:
+    """The methods of the given folders, in order, and their bound; `bounds`: single-step runs to compare
+    the runs made without a bound with (report.given_bounds)."""
+    from gencner.report import given_bounds  # it builds on this module's Method
+
     loaded = [load_method(f) for f in folders]
     if not loaded:
         raise GencnerError("give at least one run or experiment folder")
     methods = unique_labels([m for m in loaded if not is_bound_method(m.method)])
-    uppers = upper_bounds(methods, [m for m in loaded if is_bound_method(m.method)])
-    return ReportInputs(methods, uppers[0] if uppers else None, uppers)
+    bound_folders = [m for m in loaded if is_bound_method(m.method)]
+    given = [given_bounds.read_given_bound(b) for b in bounds]
+    notes: list[str] = []
+    if given:
+        methods, notes = given_bounds.attach(methods, given)
+        bound_folders += [b.as_upper_folder() for b in given]
+    uppers = upper_bounds(methods, bound_folders)
+    return ReportInputs(methods, uppers[0] if uppers else None, uppers, notes)
 
 
 def find_result_folders(root: str | Path) -> list[Path]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from gencner.report.loading import Method, UpperBound
 from gencner.results import RunResult, stats
@@ -15,7 +16,11 @@ from gencner.results.stats import ComparisonRow
 def comparison(methods: Sequence[Method], uppers: Sequence[UpperBound]) -> list[ComparisonRow]:
     """One row per method, then each family's non-CL bound (its learned, forgetting and gap do not apply)."""
     rows = [stats.comparison_row(method.label, method.runs) for method in methods]
-    rows += [stats.bound_row(upper.label, upper.stats) for upper in uppers if upper.stats.n]
+    n_steps = max((len(row.curve) for row in rows), default=0)
+    for upper in uppers:
+        if upper.stats.n:
+            row = stats.bound_row(upper.label, upper.stats)
+            rows.append(replace(row, curve=upper.mean_curve(max(n_steps, len(row.curve)))))
     return rows
 
 

@@ -27,7 +27,10 @@ def macro_f1_table(methods: Sequence[Method], upper: UpperBound | None) -> str:
     n_steps = max([len(c.mean) for _, c in curves] + [len(bound.mean) if bound else 0])
     rows = [[label, *curve_cells(c, n_steps)] for label, c in curves]
     if bound:
-        rows.append([f"**{upper.label}**", *curve_cells(bound, n_steps)])
+        cells = curve_cells(bound, n_steps)
+        if upper.last_step_only:  # its one point belongs under the methods' last step
+            cells = [DASH] * (n_steps - 1) + [mean_pm(bound.final())]
+        rows.append([f"**{upper.label}**", *cells])
     for method in methods:
         gap = stats.method_gap(method.runs)
         if gap:
@@ -37,12 +40,15 @@ def macro_f1_table(methods: Sequence[Method], upper: UpperBound | None) -> str:
 
 def learning_and_forgetting_table(methods: Sequence[Method]) -> str:
     """At the last step: the learning accuracy (mean F1 of each task right after it was learned, the
-    Macro-F1 without forgetting), mean forgetting (Chaudhry et al.), BWT and SpanKL's mean BI."""
+    Macro-F1 without forgetting), the learning part (non-CL − learned), mean forgetting (Chaudhry et al.),
+    BWT and SpanKL's mean BI."""
     rows = []
     for method in methods:
-        scores = [stats.final_learned_stats(method.runs), *stats.forgetting_stats(method.runs).values()]
-        rows.append([method.label, *(mean_pm(s) for s in scores), str(len(method.runs))])
-    return markdown_table(["Method", "Learned ↑", "Mean forgetting ↓", "BWT ↑", "Mean BI ↑", "Runs"], rows)
+        runs = method.runs
+        scores = [stats.final_learned_stats(runs), stats.final_learning_part_stats(runs), *stats.forgetting_stats(runs).values()]
+        rows.append([method.label, *(mean_pm(s) for s in scores), str(len(runs))])
+    header = ["Method", "Learned ↑", "Learning part ↓", "Mean forgetting ↓", "BWT ↑", "Mean BI ↑", "Runs"]
+    return markdown_table(header, rows)
 
 
 def comparison_table(methods: Sequence[Method], uppers: Sequence[UpperBound]) -> str:
@@ -97,8 +103,8 @@ def render_report(
         "## Learning and forgetting after the last step (points, mean ± std over runs)",
         learning_and_forgetting_table(methods),
         "Learned: mean over all tasks of the F1 right after the step that learned each, the Macro-F1 the "
-        "model would have had no task's F1 changed since; the gap to non-CL splits into non-CL − learned (learning) "
-        "and learned − Macro-F1 (forgetting). Mean forgetting: best earlier F1 minus final F1; BWT: final "
+        "model would have had no task's F1 changed since; the gap to non-CL splits into non-CL − learned (the "
+        "learning part) and learned − Macro-F1 (forgetting). Mean forgetting: best earlier F1 minus final F1; BWT: final "
         "minus just-learned F1; both averaged over the old tasks. Mean BI (SpanKL): final minus best F1, "
         "averaged over all tasks.",
         "## Sources",

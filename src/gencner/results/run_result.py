@@ -269,6 +269,14 @@ class RunResult:
             return None
         return self.upper_bound.macro_f1[-1] - self.macro_f1[-1]
 
+    @property
+    def final_learning_part(self) -> float | None:
+        """What was never learned at the last step: the bound's last Macro-F1 − learned. With
+        final_forgotten it adds up to final_gap."""
+        if self.final_learned is None or not (self.upper_bound and self.upper_bound.macro_f1):
+            return None
+        return self.upper_bound.macro_f1[-1] - self.final_learned
+
     def as_bound(self) -> UpperBoundRef:
         """What a CL run compared with this (bound) run records of it."""
         return UpperBoundRef(self.macro_f1, self.micro_f1, self.run_dir, bool(self.single_step))

@@ -125,6 +125,11 @@ def final_forgotten_stats(runs: Sequence[RunResult]) -> Stat | None:
     return value_stats(r.final_forgotten for r in runs)
 
 
+def final_learning_part_stats(runs: Sequence[RunResult]) -> Stat | None:
+    """Non-CL − learned at the last step, per run: the part of the gap that forgetting does not explain."""
+    return value_stats(r.final_learning_part for r in runs)
+
+
 def final_gap_stats(runs: Sequence[RunResult]) -> Stat | None:
     """Non-CL − method at the last step, per run against the bound run it was compared with."""
     return value_stats(r.final_gap for r in runs)
