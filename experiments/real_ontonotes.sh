@@ -12,7 +12,9 @@ train() { .venv/bin/gencner train experiment=real-ontonotes logger=csv trainer.p
 # The continual runs of real-ontonotes.md were made without a bound (--no-upper): these commands resume
 # them. The bounds section compares the same run folders with their family's last-step bound (which bound
 # a continual run is compared with is not part of its identity): it trains the bounds only.
-run() { .venv/bin/gencner experiment experiment=real-ontonotes --no-upper launcher=sequential logger=csv trainer.progress=false "$@"; }
+# trainer.share_first_step: the methods of a family train step 1 once (runs/_first_step/), as the file's
+# runs did by copying the first method's step 1 by hand.
+run() { .venv/bin/gencner experiment experiment=real-ontonotes --no-upper launcher=sequential logger=csv trainer.progress=false trainer.share_first_step=true "$@"; }
 if [[ "${1:-all}" == all || "$1" == offline ]]; then
   # each family offline (all six types at once on the whole pool), two epochs: the acceptance bar and the
   # family's learning ceiling on this recipe

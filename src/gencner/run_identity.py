@@ -24,7 +24,7 @@ from gencner.config.schema import Config, DatasetConfig
 # `cumulative_run` was written by earlier versions, whose bound shared its setting with the CL run; a
 # bound's own configuration now says it (setting.cumulative).
 NOT_RESULTS = ("name", "logger", "launcher", "output_dir", "choices", "experiment", "cumulative_run")
-NOT_RESULTS_TRAINER = ("progress",)
+NOT_RESULTS_TRAINER = ("progress", "share_first_step")  # a shared step 1 is the step trained alike
 
 # Keys added after run folders and cached bases existed, as dotted paths. At their schema default they
 # are left out, so that a configuration not using them keeps the folder, the resume check and the cached
@@ -172,6 +172,17 @@ def grid_dir(cfgs: Sequence[Config]) -> Path:
     first = cfgs[0]
     name = experiment_dir(first).name if len(cfgs) == 1 else comparison_dir(first).name
     return Path(first.output_dir) / "_grid" / name
+
+
+def first_step_dir(cfg: Config, family_keys: dict) -> Path:
+    """Step 1 of a continual run, shared by the methods of its family (trainer.share_first_step): every
+    result-changing key but the method's, the family, and what of the method the family says step 1
+    reads (`family_keys`, ModelFamily.first_step_method)."""
+    data = result_config(to_container(cfg))
+    relevant = {g: data[g] for g in ("dataset", "setting", "model", "trainer")} | {"seed": data["seed"], "permutation": data["permutation"]}
+    relevant |= {"family": cfg.method.family, "method": family_keys}
+    name = folder_name(cfg.dataset.name, cfg.setting.name, cfg.method.family, cfg.model.name, run_label(cfg), digest(relevant))
+    return Path(cfg.output_dir) / "_first_step" / name
 
 
 def pretrained_dir(cfg: Config) -> Path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,7 @@ from gencner.atomic import remove_stale_temporaries, write_json
 from gencner.checkpoints import file_digest
 from gencner.cl.callbacks import StepData, step_data
 from gencner.cl.context import TaskContext
+from gencner.cl.first_step import SharedFirstStep
 from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
 from gencner.cl.results import RUN_HEADER, finished_steps, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
@@ -208,14 +209,24 @@ class Runner:
             warn(damaged)
         report = reporting(self.tracker, header, len(done))
         todo = stream.steps[len(done) : until_step]
-        # every step finished: only results.json is left to write, which needs no model
-        model = self.resume_model(done, corpus) if todo else None
-        for step in todo:
-            stop_if_requested()  # between steps nothing is half-done
-            done.append(self.run_step(step, model, corpus))
-            console.print(matrix_table(report.after_step(done), title=f"after step {step.step}"))
-            for line in step_warnings(done[-1], model.max_source_tokens):
-                warn(line)
+        with ExitStack() as sharing:  # holds the shared step 1's lock while this run reads or trains it
+            share, reused = self.first_step_share(done, todo, sharing)
+            if reused:  # step 1 copied in: reported as if trained here, then on from it as a resumed run goes
+                done, _ = finished_steps(self.run_dir)
+                todo = stream.steps[len(done) : until_step]
+                console.print(matrix_table(report.after_step(done), title="after step 1 (shared)"))
+            # every step finished: only results.json is left to write, which needs no model
+            model = self.resume_model(done, corpus) if todo else None
+            for step in todo:
+                stop_if_requested()  # between steps nothing is half-done
+                done.append(self.run_step(step, model, corpus))
+                if share is not None:  # step 1, trained here: left for the family's next run
+                    share.publish(self.run_dir)
+                    sharing.close()
+                    share = None
+                console.print(matrix_table(report.after_step(done), title=f"after step {step.step}"))
+                for line in step_warnings(done[-1], model.max_source_tokens):
+                    warn(line)
         if len(done) < len(stream.steps):  # stopped where until_step asked
             console.print(f"stopped after step {len(done)} of {len(stream.steps)} as asked")
             return None
@@ -225,6 +236,21 @@ class Runner:
         write_json(self.run_dir / "results.json", written)
         self.tracker.finish(results)
         return written
+
+    def first_step_share(self, done: list[StepResult], todo: list[TaskStep], sharing: ExitStack) -> tuple[SharedFirstStep | None, bool]:
+        """With trainer.share_first_step, before a continual run's step 1: (None, True) when the family's
+        shared step 1 was copied into the run folder; (the share, False) with its lock held on `sharing`
+        when this run is to train step 1 and publish it; (None, False) when nothing is shared."""
+        cfg = self.cfg
+        if not (cfg.trainer.share_first_step and todo and not done) or cfg.setting.cumulative or cfg.setting.single_step:
+            return None, False
+        share = SharedFirstStep.of(cfg, self.family)
+        sharing.enter_context(share.lock())
+        if share.reuse(self.run_dir):
+            console.print(f"step 1: the family's shared step, trained by {share.trained_by()} ({share.folder})")
+            sharing.close()
+            return None, True
+        return share, False
 
     def resume_model(self, done: list[StepResult], corpus: Corpus) -> FamilyModel:
         if done:

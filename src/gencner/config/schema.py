@@ -233,6 +233,10 @@ class TrainerConfig:
       validation.py checks it with one message.
     extra: any other keyword argument of Lightning's Trainer (e.g. {limit_train_batches: 10,
       profiler: simple}), passed through as given; one that gencner sets itself is an error.
+    share_first_step: step 1 has no teacher, so the methods of a family train it alike: the first run to
+      finish it leaves a copy in runs/_first_step/ and every later run with the same data, setting,
+      model, trainer, seed and order (and what of the method its family says step 1 reads) starts from
+      that copy instead of training it (cl/first_step.py). Results are unchanged; single-device runs.
     """
 
     name: str = "cpu"
@@ -254,6 +258,7 @@ class TrainerConfig:
     compile: bool = False  # torch.compile the student's and teacher's forward (measure with `gencner bench --compile`)
     deterministic: bool = True
     progress: bool = True
+    share_first_step: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

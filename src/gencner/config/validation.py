@@ -66,6 +66,10 @@ def validate(cfg: Config) -> None:
     if method.kd_weight < 0:  # a negative weight would push the student away from its teacher
         raise ConfigError(f"method.kd_weight={method.kd_weight} must be ≥ 0 (0 = no distillation loss)")
     check_devices(cfg.trainer.devices)
+    if cfg.trainer.share_first_step and cfg.trainer.devices != 1:  # every rank would have to agree to reuse it
+        raise ConfigError(
+            f"trainer.share_first_step=true shares step 1 between single-device runs; set trainer.devices=1 (got {cfg.trainer.devices!r})"
+        )
     if cfg.trainer.batch_size < 1 or cfg.trainer.eval_batch_size < 1 or cfg.trainer.max_epochs < 1:
         raise ConfigError("trainer.batch_size, trainer.eval_batch_size and trainer.max_epochs must be ≥ 1")
     if cfg.model.beam_size < 1:

@@ -84,6 +84,13 @@ class ModelFamily(ABC):
     def check(self, cfg: Config) -> None:  # noqa: B027 (a hook: most families accept what the schema allows)
         """Raise ConfigError when `cfg` asks the family for something it cannot do."""
 
+    def first_step_method(self, cfg: Config) -> dict:
+        """What of `cfg.method` besides the family decides step 1, where there is no teacher yet: the
+        methods with the same value share it (trainer.share_first_step). None by default: a pseudo-label,
+        threshold or distillation key only acts once there is a teacher. A family whose step 1 depends on
+        the method (the tagger's head layout) says so here."""
+        return {}
+
     @abstractmethod
     def base_model(self, cfg: Config, train: Sequence[Sentence], cache_dir: Path) -> FamilyModel:
         """Step 1's starting point: a checkpoint, or a model built from the config and pretrained on

@@ -70,6 +70,9 @@ class TaggerFamily(ModelFamily):
         SPAN_FAMILY.check(cfg)  # the encoder's settings are the span family's
         model_config(cfg)
 
+    def first_step_method(self, cfg: Config) -> dict:
+        return {"layout": str(model_config(cfg).layout)}  # the method's name picks the head step 1 trains
+
     def base_model(self, cfg: Config, train: Sequence[Sentence], cache_dir: Path) -> TaggerModel:
         return from_span_base(SPAN_FAMILY.base_model(cfg, train, cache_dir), model_config(cfg))
 
