@@ -26,7 +26,7 @@ from gencner.atomic import remove_stale_temporaries, write_json
 from gencner.checkpoints import file_digest
 from gencner.cl.callbacks import StepData, step_data
 from gencner.cl.context import TaskContext
-from gencner.cl.first_step import SharedFirstStep
+from gencner.cl.first_step import SharedFirstStep, shared_from
 from gencner.cl.fit_callbacks import FrozenTeacherCheck, NonFiniteLossGuard
 from gencner.cl.results import RUN_HEADER, finished_steps, step_dir, summarise, write_step
 from gencner.cl.selection import BestWeights
@@ -212,8 +212,8 @@ class Runner:
         with ExitStack() as sharing:  # holds the shared step 1's lock while this run reads or trains it
             share, reused = self.first_step_share(done, todo, sharing)
             if reused:  # step 1 copied in: reported as if trained here, then on from it as a resumed run goes
-                done, _ = finished_steps(self.run_dir)
-                todo = stream.steps[len(done) : until_step]
+                done = finished_steps(self.run_dir)[0][:1]
+                todo = stream.steps[1:until_step]
                 console.print(matrix_table(report.after_step(done), title="after step 1 (shared)"))
             # every step finished: only results.json is left to write, which needs no model
             model = self.resume_model(done, corpus) if todo else None
@@ -260,7 +260,9 @@ class Runner:
             try:
                 return self.family.load(folder / "model")
             except GencnerError as exc:
-                raise GencnerError(f"{exc}; delete {folder} to train step {last} again") from None
+                shared = shared_from(self.run_dir) if last == 1 else None  # else the next attempt copies it again
+                also = f" and the shared step it was copied from, {shared}," if shared else ""
+                raise GencnerError(f"{exc}; delete {folder}{also} to train step {last} again") from None
         cache = pretrained_dir(self.cfg)
         # runs side by side (gencner.grid) share the cached base: one builds it, the others wait and read it
         shared = lock_file(cache.with_name(cache.name + ".lock"), wait_s=1.0) if launched_as_main() else nullcontext()

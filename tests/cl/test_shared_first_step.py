@@ -61,6 +61,13 @@ def test_a_second_method_starts_from_the_first_ones_step_1_and_ends_as_if_it_had
     assert without_timings(shared_run) == without_timings(alone)
     assert not (tmp_path / "alone" / "first_step.json").exists()
 
+    # a shared step trained on data files that differ from the run's (edited since) is not reused
+    (folder / "data.json").write_text(json.dumps({"train.txt": "an older digest"}))
+    capsys.readouterr()
+    train("finetune", "edited", "trainer.share_first_step=true")
+    assert "shared step" not in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "edited" / "first_step.json").exists()
+
 
 def test_which_runs_share_a_step_1():
     pointer = first_step_of("method=gencner")

@@ -19,6 +19,7 @@ from gencner.results import summarise
 
 TYPES = ["ORG", "PERSON", "GPE"]
 DATA = {"train.txt": "d1", "test.txt": "d2"}  # data.json: the digests of the files a run read
+DATASET = {"name": "ontonotes", "test_sample": 2000}  # config.json's dataset section
 
 
 def cl_step(k: int, row: list[float]) -> dict:
@@ -46,10 +47,10 @@ def header(folder: Path, method: str, setting: str, n_steps: int, single: bool) 
     }
 
 
-def write(folder: Path, results, family: str, data: dict = DATA) -> Path:
+def write(folder: Path, results, family: str, data: dict = DATA, dataset: dict = DATASET) -> Path:
     folder.mkdir(parents=True)
     (folder / "results.json").write_text(json.dumps(results.to_json()))
-    (folder / "config.json").write_text(json.dumps({"method": {"family": family}}))
+    (folder / "config.json").write_text(json.dumps({"method": {"family": family}, "dataset": dataset}))
     (folder / "data.json").write_text(json.dumps(data))
     return folder
 
@@ -62,15 +63,20 @@ def cl_run(folder: Path, method: str, family: str, steps: int = 3, upper=None) -
     return write(folder, results, family)
 
 
-def offline_run(folder: Path, family: str, row: list[float], data: dict = DATA) -> Path:
+def offline_run(
+    folder: Path, family: str, row: list[float], data: dict = DATA, dataset: dict = DATASET, test: str = "all", grouping=None
+) -> Path:
     step = {
         "step": 1,
         "task": "all",
         "new_types": TYPES,
         "seen_types": TYPES,
-        "tests": {"all": {"row": row, "micro": {"f1": float(np.mean(row))}, "per_type": {}}},
+        "tests": {test: {"row": row, "micro": {"f1": float(np.mean(row))}, "per_type": {}}},
     }
-    return write(folder, summarise([step], header(folder, family, "offline", 1, True)), family, data)
+    head = header(folder, family, "offline", 1, True)
+    if grouping:  # tasks of several types each
+        head |= {"tasks": ["+".join(types) for types in grouping], "task_types": grouping}
+    return write(folder, summarise([step], head), family, data, dataset)
 
 
 def test_a_run_without_bound_is_compared_with_the_offline_run_of_its_family(tmp_path):
@@ -123,9 +129,35 @@ def test_one_bound_per_family_and_a_run_keeps_its_own_bound(tmp_path):
     [
         (lambda tmp: cl_run(tmp / "cl-bound", "gencner-keep-all", "pointer"), "takes a finished single-step run"),
         (lambda tmp: offline_run(tmp / "other-data", "pointer", [0.5] * 3, {"train.txt": "x", "test.txt": "d2"}), "its data files differ"),
+        (
+            lambda tmp: offline_run(tmp / "whole-test", "pointer", [0.5] * 3, dataset={"name": "ontonotes", "test_sample": 0}),
+            "dataset configuration",
+        ),
+        (lambda tmp: offline_run(tmp / "filtered", "pointer", [0.5] * 3, test="filter"), "headline test all, the bound's is filter"),
+        (
+            lambda tmp: offline_run(tmp / "grouped", "pointer", [0.5] * 2, grouping=[["ORG", "PERSON"], ["GPE"]]),
+            "group the types otherwise",
+        ),
     ],
 )
 def test_a_bound_that_cannot_serve_is_a_user_error(tmp_path, capsys, make_bound, problem):
     run = cl_run(tmp_path / "keep-all", "gencner-keep-all", "pointer")
     assert main(["report", str(run), "--bound", str(make_bound(tmp_path)), "--out", str(tmp_path / "r")]) == 2
     assert problem in capsys.readouterr().err
+
+
+def test_a_last_step_bound_is_its_own_row_beside_a_per_step_bound_of_the_family(tmp_path):
+    own = summarise([cl_step(k, [0.9] * k) for k in (1, 2, 3)], header(tmp_path / "u", "non-cl", "split-all", 3, False))
+    with_own = cl_run(tmp_path / "with-own", "gencner", "pointer", upper=own)
+    without = cl_run(tmp_path / "without", "gencner-keep-all", "pointer")
+    offline = offline_run(tmp_path / "offline", "pointer", [0.6, 0.8, 0.85])
+    inputs = loading.load_report_inputs([with_own, without, offline], [offline])  # the offline folder is listed too
+    assert [(u.label, u.last_step_only) for u in inputs.uppers] == [
+        ("Non-CL (upper bound), non-cl", False),
+        ("Non-CL (upper bound), non-cl, last step", True),
+    ]
+    assert inputs.uppers[0].stats.mean == pytest.approx([0.9, 0.9, 0.9])  # not cut to the offline run's one step
+    assert inputs.uppers[1].mean_curve(3) == [None, None, pytest.approx(np.mean([0.6, 0.8, 0.85]))]
+    offline_row = inputs.methods[2]  # listed as a folder, the offline run is a row, never compared with itself
+    assert offline_row.runs[0].single_step and offline_row.runs[0].upper_bound is None
+    assert inputs.methods[1].runs[0].upper_bound.last_step_only

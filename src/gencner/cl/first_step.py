@@ -6,14 +6,12 @@ timings differ). A comparison of several methods then trains it once: the first 
 copies its step folder to runs/_first_step/<...> (run_identity.first_step_dir), and every later run
 whose step 1 would be the same copies it back into its own folder and goes on from step 2, as a resumed
 run does. The copy's result.json is the original's, timings included; first_step.json beside it says
-which run trained it. Runs side by side wait for each other on the folder's lock, so step 1 is trained
-once even in a parallel grid. Files are hard-linked where the file system allows (a step's files are
-never changed in place, only replaced)."""
+which run trained it. The shared folder keeps the data.json of the run that trained it: a run whose data
+files differ (edited since) trains its own step 1. Runs side by side wait for each other on the folder's
+lock, so step 1 is trained once even in a parallel grid."""
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -28,15 +26,18 @@ from gencner.run_identity import first_step_dir
 from gencner.runlock import lock_file
 
 PROVENANCE = "first_step.json"  # in the shared folder and in every run that started from it
+DATA = "data.json"  # runner.DATA: the SHA-256 of each data file the run read
 
 
-def link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-            raise
-        shutil.copy2(source, target)
+def same_data(one: Path, other: Path) -> bool:
+    """Whether two folders' data.json name the same file contents (paths aside: a moved checkout)."""
+
+    def digests(folder: Path) -> list[str] | None:
+        path = folder / DATA
+        data = read_json(path) if path.is_file() else None
+        return sorted(map(str, data.values())) if isinstance(data, dict) else None
+
+    return digests(one) == digests(other)
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,30 @@ class SharedFirstStep:
         return str(record.get("trained_by")) if isinstance(record, dict) else "?"
 
     def reuse(self, run_dir: Path) -> bool:
-        """Copies the shared step 1 into `run_dir` when there is a finished one; True when it did."""
-        if len(finished_steps(self.folder)[0]) < 1:
+        """Copies the shared step 1 into `run_dir` when there is a finished one trained on the run's data
+        files; True when it did."""
+        if len(finished_steps(self.folder)[0]) < 1 or not same_data(self.folder, run_dir):
             return False
         with atomic.folder(step_dir(run_dir, 1)) as tmp:
-            shutil.copytree(self.step, tmp, dirs_exist_ok=True, copy_function=link_or_copy)
+            shutil.copytree(self.step, tmp, dirs_exist_ok=True)
         atomic.write_json(run_dir / PROVENANCE, {"shared": str(self.folder), "trained_by": self.trained_by()})
         return True
 
     def publish(self, run_dir: Path) -> None:
-        """Leaves `run_dir`'s finished step 1 for the next run of the family (once: a finished copy stays)."""
+        """Leaves `run_dir`'s finished step 1 for the next run of the family (once: a finished copy stays,
+        also when this run did not reuse it because its data files differ)."""
         if len(finished_steps(self.folder)[0]) >= 1:
             return
-        atomic.write_json(self.folder / PROVENANCE, {"trained_by": str(run_dir)})  # first: the step's presence says done
+        # first what the step came from: the step's presence says the folder is complete
+        atomic.write_json(self.folder / PROVENANCE, {"trained_by": str(run_dir)})
+        if (run_dir / DATA).is_file():
+            atomic.write_text(self.folder / DATA, (run_dir / DATA).read_text(encoding="utf-8"))
         with atomic.folder(self.step) as tmp:
-            shutil.copytree(step_dir(run_dir, 1), tmp, dirs_exist_ok=True, copy_function=link_or_copy)
+            shutil.copytree(step_dir(run_dir, 1), tmp, dirs_exist_ok=True)
+
+
+def shared_from(run_dir: Path) -> str | None:
+    """The shared folder a run's step 1 was copied from, when it was."""
+    path = Path(run_dir) / PROVENANCE
+    record = read_json(path) if path.is_file() else None
+    return str(record["shared"]) if isinstance(record, dict) and "shared" in record else None

@@ -4,10 +4,14 @@ family's bound of the last step trained on its own) as the non-CL bound of runs 
 An experiment records the bound each run was compared with when it trains one; a run made with
 --no-upper records none, and comparing it later with a bound trained since, or with the offline run of
 its family, is what this does. The bound is attached in memory only (no results.json is rewritten) to
-the runs that can be compared with it: the same model family, dataset and model, the same data files
-(the digests of data.json, whatever path they were read from), and a last step that has seen every type
-the bound was trained on (a run stopped earlier is scored on fewer types than the bound). A run that
-already names its own bound keeps it. Every run that gets none is said in the report's notes."""
+the runs that can be compared with it: the same model family, dataset and model, the same dataset
+configuration (config.json: generator, test sample, dev hold-out, task grouping) and data files (the
+digests of data.json, whatever path they were read from), the same headline test set (an offline run
+is scored on every test sentence, a Filter-Filter run on the filtered test), the same tasks, and a last
+step that has seen every type the bound was trained on (a run stopped earlier is scored on fewer types).
+A run that already names its own bound keeps it; a bound run given as a folder (single-step or
+cumulative) is not compared with anything. Every run that gets none is said in the report's notes. The
+seed and the order are not compared: one offline run serves as the bound of every seed of a method."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
 from gencner.report.loading import Method, read_run
 from gencner.results import RunResult
-from gencner.run_identity import bound_method_name
+from gencner.run_identity import bound_method_name, result_config
 
 DATA_DIGESTS = "data.json"  # runner.DATA: the SHA-256 of each data file a run read
 
@@ -37,17 +41,32 @@ class GivenBound:
         return Method(method, method, self.folder.name, str(self.folder), "run", self.run, [self.run], [self.folder])
 
 
-def run_family(folder: Path) -> str | None:
-    """The model family a run folder's config.json names (no method.family: the pointer family, the only
-    one before there were others); None when the folder holds no config.json."""
+def run_config(folder: Path) -> dict | None:
+    """A run folder's config.json (None when it holds none)."""
     path = Path(folder) / "config.json"
     if not path.is_file():
         return None
     data = read_json(path)
-    method = data.get("method") if isinstance(data, dict) else None
-    if not isinstance(method, dict):
-        raise DataError(path, None, "has no method section: not a run's configuration")
-    return str(method.get("family", MethodConfig.family))
+    if not isinstance(data, dict) or not isinstance(data.get("method"), dict) or not isinstance(data.get("dataset"), dict):
+        raise DataError(path, None, "has no method or dataset section: not a run's configuration")
+    return data
+
+
+def run_family(folder: Path) -> str | None:
+    """The model family a run folder's config.json names (no method.family: the pointer family, the only
+    one before there were others); None when the folder holds no config.json."""
+    config = run_config(folder)
+    return None if config is None else str(config["method"].get("family", MethodConfig.family))
+
+
+def dataset_section(folder: Path) -> dict | None:
+    """The result-changing keys of a run's dataset configuration (run_identity.result_config)."""
+    config = run_config(folder)
+    return None if config is None else result_config(config)["dataset"]
+
+
+def task_grouping(run: RunResult) -> set[frozenset[str]]:
+    return {frozenset(types) for types in (run.task_types or [[task] for task in run.tasks])}
 
 
 def data_digests(folder: Path) -> frozenset[str] | None:
@@ -84,9 +103,13 @@ def why_not(run: RunResult, folder: Path, bound: GivenBound) -> str | None:
     family = run_family(folder)
     if family != bound.family:
         return f"model family {family or 'unknown (no config.json)'}, the bound's is {bound.family}"
-    for key in ("dataset", "model"):
+    for key in ("dataset", "model", "headline_test"):
         if getattr(run, key) != getattr(bound.run, key):
-            return f"{key} {getattr(run, key)}, the bound's is {getattr(bound.run, key)}"
+            return f"{key.replace('_', ' ')} {getattr(run, key)}, the bound's is {getattr(bound.run, key)}"
+    if dataset_section(folder) != dataset_section(bound.folder):
+        return "its dataset configuration (config.json) differs from the bound's"
+    if task_grouping(run) != task_grouping(bound.run):
+        return "its tasks group the types otherwise than the bound's"
     ours, theirs = data_digests(folder), data_digests(bound.folder)
     if ours is None or theirs is None:
         return f"no {DATA_DIGESTS} to show that it read the bound's data files"
@@ -107,7 +130,7 @@ def attach(methods: Sequence[Method], bounds: Sequence[GivenBound]) -> tuple[lis
     for method in methods:
         runs = []
         for run, folder in zip(method.runs, method.run_dirs, strict=True):
-            if run.upper_bound:
+            if run.upper_bound or run.single_step or run.cumulative:  # compared already, or a bound itself
                 runs.append(run)
                 continue
             reasons = {b.folder: why_not(run, folder, b) for b in bounds}

@@ -118,14 +118,12 @@ def _bound_method(run_path: str) -> str:
 def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()) -> list[UpperBound]:
     """The non-CL curves, once per bound run (experiments of several methods share them), one bound per
     bound method: a pointer BART's bound and a span scorer's are different bounds, never pooled."""
-    curves: dict[str, dict[str, list[float]]] = {}
-    single_step: set[str] = set()  # the paths of bounds trained once on every task
+    # (bound method, trained once on every task) → path → Macro-F1 curve: a bound of the last step only
+    # is another row than a per-step bound of the same family, never pooled with it
+    curves: dict[tuple[str, bool], dict[str, list[float]]] = {}
     for m in upper_folders:
         for run in m.runs:
-            path = str(run.run_dir or m.folder)
-            curves.setdefault(m.method, {})[path] = run.macro_f1
-            if run.single_step:
-                single_step.add(path)
+            curves.setdefault((m.method, bool(run.single_step)), {})[str(run.run_dir or m.folder)] = run.macro_f1
     seen = {path for group in curves.values() for path in group}
     for m in methods:
         for run in m.runs:
@@ -133,15 +131,14 @@ def upper_bounds(methods: Sequence[Method], upper_folders: Sequence[Method] = ()
                 path = str(run.upper_bound.run or f"{run.run_dir} (upper)")
                 if path not in seen:  # methods of one experiment share their bound: read its method once
                     seen.add(path)
-                    curves.setdefault(_bound_method(path), {})[path] = run.upper_bound.macro_f1
-                    if run.upper_bound.last_step_only:
-                        single_step.add(path)
+                    curves.setdefault((_bound_method(path), run.upper_bound.last_step_only), {})[path] = run.upper_bound.macro_f1
     out = []
-    for method in sorted(curves, key=lambda name: (name != BOUND_METHOD, name)):
-        paths = sorted(curves[method])
-        # beside another family's bound every bound names its method; alone it needs no name
-        label = UPPER_LABEL if len(curves) == 1 and method == BOUND_METHOD else f"{UPPER_LABEL}, {method}"
-        out.append(UpperBound(label, paths, [curves[method][p] for p in paths], all(p in single_step for p in paths)))
+    for method, last_step in sorted(curves, key=lambda key: (key[0] != BOUND_METHOD, key)):
+        paths = sorted(curves[method, last_step])
+        # beside another bound every bound names its method; alone it needs no name
+        name = f"{method}, last step" if any(m == method and not last for m, last in curves) and last_step else method
+        label = UPPER_LABEL if len(curves) == 1 and method == BOUND_METHOD else f"{UPPER_LABEL}, {name}"
+        out.append(UpperBound(label, paths, [curves[method, last_step][p] for p in paths], last_step))
     return out
 
 
