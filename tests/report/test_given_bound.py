@@ -14,7 +14,7 @@ import pytest
 
 from gencner.cli import main
 from gencner.errors import GencnerError
-from gencner.report import loading
+from gencner.report import given_bounds
 from gencner.results import summarise
 
 TYPES = ["ORG", "PERSON", "GPE"]
@@ -116,8 +116,8 @@ def test_one_bound_per_family_and_a_run_keeps_its_own_bound(tmp_path):
         offline_run(tmp_path / "off-span", "spankl", [0.8, 0.9, 1.0]),
     ]
     with pytest.raises(GencnerError, match="fits none of the runs"):  # the pointer run keeps its own bound
-        loading.load_report_inputs([pointer, span], bounds)
-    inputs = loading.load_report_inputs([pointer, span], bounds[1:])
+        given_bounds.load_report_inputs([pointer, span], bounds)
+    inputs = given_bounds.load_report_inputs([pointer, span], bounds[1:])
     keep_all, spankl = inputs.methods
     assert keep_all.runs[0].upper_bound.macro_f1 == pytest.approx([0.9, 0.9, 0.9])
     assert spankl.runs[0].upper_bound.macro_f1 == pytest.approx([0.9])
@@ -151,7 +151,7 @@ def test_a_last_step_bound_is_its_own_row_beside_a_per_step_bound_of_the_family(
     with_own = cl_run(tmp_path / "with-own", "gencner", "pointer", upper=own)
     without = cl_run(tmp_path / "without", "gencner-keep-all", "pointer")
     offline = offline_run(tmp_path / "offline", "pointer", [0.6, 0.8, 0.85])
-    inputs = loading.load_report_inputs([with_own, without, offline], [offline])  # the offline folder is listed too
+    inputs = given_bounds.load_report_inputs([with_own, without, offline], [offline])  # the offline folder is listed too
     assert [(u.label, u.last_step_only) for u in inputs.uppers] == [
         ("Non-CL (upper bound), non-cl", False),
         ("Non-CL (upper bound), non-cl, last step", True),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from gencner.atomic import write_text
-from gencner.report import figures, loading, tables
+from gencner.report import figures, given_bounds, tables
 from gencner.report.loading import Method, ReportInputs, UpperBound
 
 CAPTIONS = {
@@ -72,7 +72,7 @@ def write_report(folders: Iterable[str | Path], out: str | Path | None = None, b
     """Loads the folders, writes the figures and report.md into `out` (default: <first folder>/report)
     and returns the path of report.md; `bounds`: single-step runs to compare runs without a bound with."""
     folders = [Path(f) for f in folders]
-    inputs = loading.load_report_inputs(folders, bounds)
+    inputs = given_bounds.load_report_inputs(folders, bounds)
     out = Path(out) if out is not None else folders[0] / "report"
     written, notes = write_figures(inputs, out)
     path = out / "report.md"

@@ -15,14 +15,14 @@ seed and the order are not compared: one offline run serves as the bound of ever
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gencner.config.schema import MethodConfig
 from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
-from gencner.report.loading import Method, read_run
+from gencner.report.loading import Method, ReportInputs, load_folders, read_run, report_inputs
 from gencner.results import RunResult
 from gencner.run_identity import bound_method_name, result_config
 
@@ -148,3 +148,14 @@ def attach(methods: Sequence[Method], bounds: Sequence[GivenBound]) -> tuple[lis
             raise GencnerError(f"--bound {bound.folder} fits none of the runs; {notes[0] if notes else 'each already names its own bound'}")
     notes += [f"Bound given with --bound: `{b.folder}` ({b.family} family, setting {b.run.setting})." for b in bounds]
     return out, notes
+
+
+def load_report_inputs(folders: Iterable[str | Path], bounds: Iterable[str | Path] = ()) -> ReportInputs:
+    """report.loading's inputs, with each of `bounds` (single-step run folders) attached to the runs
+    without a bound that it fits."""
+    methods, bound_folders = load_folders(folders)
+    given = [read_given_bound(b) for b in bounds]
+    if not given:
+        return report_inputs(methods, bound_folders)
+    methods, notes = attach(methods, given)
+    return report_inputs(methods, [*bound_folders, *(b.as_upper_folder() for b in given)], notes)

@@ -150,23 +150,24 @@ class ReportInputs:
     notes: list[str] = field(default_factory=list)  # what the report should say about the bounds given
 
 
-def load_report_inputs(folders: Iterable[str | Path], bounds: Iterable[str | Path] = ()) -> ReportInputs:
-    """The methods of the given folders, in order, and their bound; `bounds`: single-step runs to compare
-    the runs made without a bound with (report.given_bounds)."""
-    from gencner.report import given_bounds  # it builds on this module's Method
-
+def load_folders(folders: Iterable[str | Path]) -> tuple[list[Method], list[Method]]:
+    """The given folders as the report's methods, in order, and as bound folders (a bound run itself)."""
     loaded = [load_method(f) for f in folders]
     if not loaded:
         raise GencnerError("give at least one run or experiment folder")
     methods = unique_labels([m for m in loaded if not is_bound_method(m.method)])
-    bound_folders = [m for m in loaded if is_bound_method(m.method)]
-    given = [given_bounds.read_given_bound(b) for b in bounds]
-    notes: list[str] = []
-    if given:
-        methods, notes = given_bounds.attach(methods, given)
-        bound_folders += [b.as_upper_folder() for b in given]
+    return methods, [m for m in loaded if is_bound_method(m.method)]
+
+
+def report_inputs(methods: list[Method], bound_folders: Sequence[Method], notes: Sequence[str] = ()) -> ReportInputs:
     uppers = upper_bounds(methods, bound_folders)
-    return ReportInputs(methods, uppers[0] if uppers else None, uppers, notes)
+    return ReportInputs(methods, uppers[0] if uppers else None, uppers, list(notes))
+
+
+def load_report_inputs(folders: Iterable[str | Path]) -> ReportInputs:
+    """The methods of the given folders, in order, and their bound (report.given_bounds: with bounds given
+    for runs made without one)."""
+    return report_inputs(*load_folders(folders))
 
 
 def find_result_folders(root: str | Path) -> list[Path]:
