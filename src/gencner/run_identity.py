@@ -16,6 +16,8 @@ from pathlib import Path
 
 from gencner.config import to_container
 from gencner.config.schema import Config, DatasetConfig
+from gencner.errors import DataError
+from gencner.jsonfile import read_json
 
 # Where a run lives, where its metrics go and how it was launched (one after another, side by side,
 # as a SLURM job) do not change its results (a moved run folder resumes, a cell run by any launcher is
@@ -78,6 +80,21 @@ def result_config(data: dict) -> dict:
         # run folder serves a comparison with the per-step bound and one with the last-step bound
         setting.pop("upper_bound", None)
     return out
+
+
+DATA_DIGESTS = "data.json"  # beside a run's config.json: the SHA-256 of each data file it read
+
+
+def data_digests(folder: str | Path) -> tuple[str, ...] | None:
+    """The contents a run folder (or a shared step 1) read, as the sorted digests of its data.json, paths
+    aside (a moved checkout reads the same files); None without a data.json."""
+    path = Path(folder) / DATA_DIGESTS
+    if not path.is_file():
+        return None
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise DataError(path, None, "holds no file digests")
+    return tuple(sorted(map(str, data.values())))
 
 
 def digest(data: dict, length: int = 8) -> str:

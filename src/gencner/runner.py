@@ -46,7 +46,7 @@ from gencner.families import family_of, save_model
 from gencner.families.base import FamilyModel, StepDataModule
 from gencner.jsonfile import read_run_file
 from gencner.results import RunHeader, RunResult, StepResult
-from gencner.run_identity import pretrained_dir, result_config
+from gencner.run_identity import DATA_DIGESTS, pretrained_dir, result_config
 from gencner.runlock import describe, lock_file, run_folder_lock
 from gencner.stopping import stop_if_requested, stops_at_optimizer_steps
 from gencner.tracking import Tracker, make_tracker
@@ -120,14 +120,11 @@ def check_same_config(run_dir: Path, config: dict, started: bool) -> None:
     write_json(path, config)
 
 
-DATA = "data.json"  # the SHA-256 of each data file the run read, beside its config.json
-
-
 def check_same_data(run_dir: Path, files: list[Path], started: bool) -> None:
     """A resumed run reads the data its finished steps were trained and tested on: a file edited since
     would mix scores of two data sets in one matrix."""
     digests = {str(file): file_digest(file) for file in files}
-    path = run_dir / DATA
+    path = run_dir / DATA_DIGESTS
     if started and path.is_file():
         remedy = "delete it to resume over the data as it is now"
         recorded = read_run_file(path, remedy)
@@ -137,7 +134,7 @@ def check_same_data(run_dir: Path, files: list[Path], started: bool) -> None:
         if changed:
             raise GencnerError(
                 f"{changed[0]} is not the data {run_dir}'s finished steps were trained on (its SHA-256 differs from "
-                f"the one in {DATA}); restore it, or train on it under another name= or after deleting the folder"
+                f"the one in {DATA_DIGESTS}); restore it, or train on it under another name= or after deleting the folder"
             )
     write_json(path, digests)
 

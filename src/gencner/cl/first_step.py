@@ -22,22 +22,10 @@ from gencner.cl.results import finished_steps, step_dir
 from gencner.config.schema import Config
 from gencner.families.base import ModelFamily
 from gencner.jsonfile import read_json
-from gencner.run_identity import first_step_dir
+from gencner.run_identity import DATA_DIGESTS, data_digests, first_step_dir
 from gencner.runlock import lock_file
 
 PROVENANCE = "first_step.json"  # in the shared folder and in every run that started from it
-DATA = "data.json"  # runner.DATA: the SHA-256 of each data file the run read
-
-
-def same_data(one: Path, other: Path) -> bool:
-    """Whether two folders' data.json name the same file contents (paths aside: a moved checkout)."""
-
-    def digests(folder: Path) -> list[str] | None:
-        path = folder / DATA
-        data = read_json(path) if path.is_file() else None
-        return sorted(map(str, data.values())) if isinstance(data, dict) else None
-
-    return digests(one) == digests(other)
 
 
 @dataclass(frozen=True)
@@ -63,7 +51,7 @@ class SharedFirstStep:
     def reuse(self, run_dir: Path) -> bool:
         """Copies the shared step 1 into `run_dir` when there is a finished one trained on the run's data
         files; True when it did."""
-        if len(finished_steps(self.folder)[0]) < 1 or not same_data(self.folder, run_dir):
+        if len(finished_steps(self.folder)[0]) < 1 or data_digests(self.folder) != data_digests(run_dir):
             return False
         with atomic.folder(step_dir(run_dir, 1)) as tmp:
             shutil.copytree(self.step, tmp, dirs_exist_ok=True)
@@ -77,8 +65,8 @@ class SharedFirstStep:
             return
         # first what the step came from: the step's presence says the folder is complete
         atomic.write_json(self.folder / PROVENANCE, {"trained_by": str(run_dir)})
-        if (run_dir / DATA).is_file():
-            atomic.write_text(self.folder / DATA, (run_dir / DATA).read_text(encoding="utf-8"))
+        if (run_dir / DATA_DIGESTS).is_file():
+            atomic.write_text(self.folder / DATA_DIGESTS, (run_dir / DATA_DIGESTS).read_text(encoding="utf-8"))
         with atomic.folder(self.step) as tmp:
             shutil.copytree(step_dir(run_dir, 1), tmp, dirs_exist_ok=True)
 

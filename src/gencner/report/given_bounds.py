@@ -24,9 +24,7 @@ from gencner.errors import DataError, GencnerError
 from gencner.jsonfile import read_json
 from gencner.report.loading import Method, ReportInputs, load_folders, read_run, report_inputs
 from gencner.results import RunResult
-from gencner.run_identity import bound_method_name, result_config
-
-DATA_DIGESTS = "data.json"  # runner.DATA: the SHA-256 of each data file a run read
+from gencner.run_identity import DATA_DIGESTS, bound_method_name, data_digests, result_config
 
 
 @dataclass(frozen=True)
@@ -67,16 +65,6 @@ def dataset_section(folder: Path) -> dict | None:
 
 def task_grouping(run: RunResult) -> set[frozenset[str]]:
     return {frozenset(types) for types in (run.task_types or [[task] for task in run.tasks])}
-
-
-def data_digests(folder: Path) -> frozenset[str] | None:
-    path = Path(folder) / DATA_DIGESTS
-    if not path.is_file():
-        return None
-    data = read_json(path)
-    if not isinstance(data, dict):
-        raise DataError(path, None, "holds no file digests")
-    return frozenset(map(str, data.values()))
 
 
 def types_seen(run: RunResult) -> set[str]:
